@@ -1,0 +1,31 @@
+import { HOURS_PER_MONTH, costComparison } from "../../client/cost-model";
+
+describe("costComparison", () => {
+  test("10,000 connections an hour: 1 call an hour with the default TTL instead of 10,000", async () => {
+    const result = await costComparison({ connectionsPerHour: 10_000 });
+    expect(result).toEqual({
+      connectionsPerHour: 10_000,
+      ttlMs: 3_600_000,
+      hoursPerMonth: 720,
+      cached: { callsPerHour: 1, callsPerMonth: 720, usdPerMonth: 0.0036 },
+      uncached: { callsPerHour: 10_000, callsPerMonth: 7_200_000, usdPerMonth: 36 },
+    });
+  });
+
+  test("a 5-minute TTL refreshes 12 times in the hour", async () => {
+    const { cached } = await costComparison({ connectionsPerHour: 10_000, ttlMs: 300_000 });
+    expect(cached).toEqual({ callsPerHour: 12, callsPerMonth: 12 * HOURS_PER_MONTH, usdPerMonth: 0.0432 });
+  });
+
+  test("connections further apart than the TTL each make a call", async () => {
+    const { cached, uncached } = await costComparison({ connectionsPerHour: 10, ttlMs: 1_000 });
+    expect(cached.callsPerHour).toBe(10);
+    expect(uncached.callsPerHour).toBe(10);
+  });
+
+  test("rejects a connection rate that is not a positive integer", async () => {
+    await expect(costComparison({ connectionsPerHour: 0 })).rejects.toThrow(
+      new RangeError("connectionsPerHour must be a positive integer, got 0"),
+    );
+  });
+});

@@ -1,0 +1,147 @@
+import { handleRotationEvent } from "../../client/rotation-events";
+import { SecretCache } from "../../client/secret-cache";
+import { arnOf, fakeSecretsManager, manualClock } from "./fake-secrets-manager";
+
+const ARN = arnOf("app/db");
+
+/**
+ * A RotationSucceeded event as EventBridge delivers it: a CloudTrail service event with
+ * empty `resources`, null `requestParameters` and the ARN in `additionalEventData`.
+ */
+function rotationEvent(eventName = "RotationSucceeded", detail: Record<string, unknown> = {}) {
+  return {
+    version: "0",
+    id: "4f0c7e35-6f7c-2a8e-1f23-0d6e4a0b9c11",
+    "detail-type": "AWS Service Event via CloudTrail",
+    source: "aws.secretsmanager",
+    account: "111122223333",
+    time: "2025-11-03T10:15:42Z",
+    region: "eu-west-1",
+    resources: [],
+    detail: {
+      eventVersion: "1.08",
+      userIdentity: { accountId: "111122223333", invokedBy: "secretsmanager.amazonaws.com" },
+      eventTime: "2025-11-03T10:15:42Z",
+      eventSource: "secretsmanager.amazonaws.com",
+      eventName,
+      awsRegion: "eu-west-1",
+      sourceIPAddress: "secretsmanager.amazonaws.com",
+      userAgent: "secretsmanager.amazonaws.com",
+      requestParameters: null,
+      responseElements: null,
+      additionalEventData: { SecretId: ARN },
+      eventID: "b1f2a3c4-d5e6-4f70-8a9b-0c1d2e3f4a5b",
+      readOnly: false,
+      eventType: "AwsServiceEvent",
+      managementEvent: true,
+      recipientAccountId: "111122223333",
+      eventCategory: "Management",
+      ...detail,
+    },
+  };
+}
+
+/** The SNS notification JSON that SQS receives from a topic without raw delivery. */
+function snsNotification(message: unknown) {
+  return {
+    Type: "Notification",
+    MessageId: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
+    TopicArn: "arn:aws:sns:eu-west-1:111122223333:secret-rotations",
+    Message: JSON.stringify(message),
+    Timestamp: "2025-11-03T10:15:43.000Z",
+    SignatureVersion: "1",
+  };
+}
+
+function sqsRecord(body: unknown) {
+  return {
+    messageId: "059f36b4-87a3-44ab-83d2-661975830a7d",
+    receiptHandle: "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a...",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    attributes: { ApproximateReceiveCount: "1" },
+    messageAttributes: {},
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:eu-west-1:111122223333:app-secret-rotations",
+    awsRegion: "eu-west-1",
+  };
+}
+
+async function cachedSecret() {
+  const sm = fakeSecretsManager();
+  const cache = new SecretCache({ client: sm.client, now: manualClock().now });
+  sm.put("app/db", "v1");
+  await cache.get("app/db");
+  return { sm, cache };
+}
+
+describe("handleRotationEvent", () => {
+  test.each([
+    ["the EventBridge event", rotationEvent()],
+    ["its JSON text", JSON.stringify(rotationEvent())],
+    ["an SNS notification", snsNotification(rotationEvent())],
+    ["a Lambda SNS record", { EventSource: "aws:sns", Sns: snsNotification(rotationEvent()) }],
+    ["an SQS record with raw delivery", sqsRecord(rotationEvent())],
+    ["an SQS record carrying an SNS notification", sqsRecord(snsNotification(rotationEvent()))],
+    ["the JSON text of that SQS record", JSON.stringify(sqsRecord(snsNotification(rotationEvent())))],
+  ])("%s invalidates a secret cached by name", async (_case, message) => {
+    const { sm, cache } = await cachedSecret();
+    sm.put("app/db", "v2");
+
+    expect(handleRotationEvent(cache, message)).toEqual({ action: "invalidated", secretId: ARN, entriesDropped: 1 });
+    await expect(cache.get("app/db")).resolves.toBe("v2");
+    expect(sm.calls()).toBe(2);
+  });
+
+  test.each([
+    ["detail.serviceEventDetails.secretId", { additionalEventData: undefined, serviceEventDetails: { secretId: ARN } }],
+    ["detail.requestParameters.secretId", { additionalEventData: undefined, requestParameters: { secretId: ARN } }],
+  ])("finds the secret in %s", async (_case, detail) => {
+    const { cache } = await cachedSecret();
+    expect(handleRotationEvent(cache, rotationEvent("RotationSucceeded", detail))).toEqual({
+      action: "invalidated",
+      secretId: ARN,
+      entriesDropped: 1,
+    });
+  });
+
+  test("finds the secret in resources", async () => {
+    const { cache } = await cachedSecret();
+    const event = { ...rotationEvent("RotationSucceeded", { additionalEventData: undefined }), resources: [ARN] };
+    expect(handleRotationEvent(cache, event)).toEqual({ action: "invalidated", secretId: ARN, entriesDropped: 1 });
+  });
+
+  test("reports 0 entries for a secret this process never read", async () => {
+    const { cache } = await cachedSecret();
+    const event = rotationEvent("RotationSucceeded", { additionalEventData: { SecretId: arnOf("other") } });
+    expect(handleRotationEvent(cache, event)).toEqual({
+      action: "invalidated",
+      secretId: arnOf("other"),
+      entriesDropped: 0,
+    });
+  });
+
+  test.each([
+    ["RotationStarted", rotationEvent("RotationStarted"), "RotationStarted is not RotationSucceeded"],
+    ["RotationFailed", sqsRecord(rotationEvent("RotationFailed")), "RotationFailed is not RotationSucceeded"],
+    ["another service", { ...rotationEvent(), source: "aws.rds" }, "not a Secrets Manager event"],
+    ["an event without eventName", { ...rotationEvent(), detail: {} }, "no eventName"],
+    [
+      "a rotation naming no secret",
+      rotationEvent("RotationSucceeded", { additionalEventData: null }),
+      "RotationSucceeded event names no secret",
+    ],
+    ["a body that is not JSON", sqsRecord("hello"), "not an EventBridge event, SNS notification or SQS record"],
+    ["an unknown object", { Records: [] }, "not an EventBridge event, SNS notification or SQS record"],
+    ["null", null, "not an EventBridge event, SNS notification or SQS record"],
+    [
+      "envelopes nested too deep",
+      sqsRecord(sqsRecord(snsNotification(sqsRecord(rotationEvent())))),
+      "not an EventBridge event, SNS notification or SQS record",
+    ],
+  ])("ignores %s", async (_case, message, reason) => {
+    const { sm, cache } = await cachedSecret();
+    expect(handleRotationEvent(cache, message)).toEqual({ action: "ignored", reason });
+    await cache.get("app/db");
+    expect(sm.calls()).toBe(1);
+  });
+});

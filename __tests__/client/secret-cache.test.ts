@@ -1,0 +1,386 @@
+import { InternalServiceError, InvalidRequestException } from "@aws-sdk/client-secrets-manager";
+import {
+  DEFAULT_HARD_EXPIRY_MS,
+  DEFAULT_RETRY_AFTER_ERROR_MS,
+  DEFAULT_TTL_MS,
+  SecretCache,
+  SecretCacheError,
+  type SecretCacheOptions,
+} from "../../client/secret-cache";
+import { SENTINEL_PASSWORD, arnOf, errorText, fakeSecretsManager, manualClock } from "./fake-secrets-manager";
+
+const TTL = 60_000;
+const HARD = 10 * TTL;
+const RETRY = 5_000;
+
+function setup(options: Partial<SecretCacheOptions> = {}) {
+  const sm = fakeSecretsManager();
+  const clock = manualClock();
+  const cache = new SecretCache({
+    client: sm.client,
+    now: clock.now,
+    ttlMs: TTL,
+    hardExpiryMs: HARD,
+    retryAfterErrorMs: RETRY,
+    ...options,
+  });
+  return { sm, clock, cache };
+}
+
+function outage(): InternalServiceError {
+  return new InternalServiceError({ message: "service unavailable", $metadata: { httpStatusCode: 500 } });
+}
+
+describe("SecretCache reads", () => {
+  test("returns the SecretString of AWSCURRENT by default, and of the label asked for", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "current");
+    sm.put("app/db", "previous", "AWSPREVIOUS");
+
+    await expect(cache.get("app/db")).resolves.toBe("current");
+    expect(sm.lastInput()).toEqual({ SecretId: "app/db", VersionStage: "AWSCURRENT" });
+    await expect(cache.get("app/db", { versionStage: "AWSPREVIOUS" })).resolves.toBe("previous");
+    expect(sm.lastInput()).toEqual({ SecretId: "app/db", VersionStage: "AWSPREVIOUS" });
+    expect(sm.calls()).toBe(2);
+  });
+
+  test("getJson parses the value and returns a new object each time", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/config", '{"a":{"b":1}}');
+
+    const first = await cache.getJson<{ a: { b: number } }>("app/config");
+    first.a.b = 2;
+    await expect(cache.getJson("app/config")).resolves.toEqual({ a: { b: 1 } });
+    expect(sm.calls()).toBe(1);
+  });
+
+  test("defaults: 1 hour TTL, 24 hour hard expiry, 10 s retry pause", () => {
+    expect([DEFAULT_TTL_MS, DEFAULT_HARD_EXPIRY_MS, DEFAULT_RETRY_AFTER_ERROR_MS]).toEqual([3_600_000, 86_400_000, 10_000]);
+  });
+});
+
+describe("SecretCache TTL", () => {
+  test("serves the cached value until the TTL has passed, then refreshes", async () => {
+    const { sm, clock, cache } = setup();
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    sm.put("app/db", "v2");
+
+    clock.advance(TTL);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    expect(sm.calls()).toBe(1);
+
+    clock.advance(1);
+    await expect(cache.get("app/db")).resolves.toBe("v2");
+    expect(sm.calls()).toBe(2);
+  });
+
+  test("the default TTL is one hour", async () => {
+    const sm = fakeSecretsManager();
+    const clock = manualClock();
+    const cache = new SecretCache({ client: sm.client, now: clock.now });
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    clock.advance(DEFAULT_TTL_MS);
+    await cache.get("app/db");
+    expect(sm.calls()).toBe(1);
+    clock.advance(1);
+    await cache.get("app/db");
+    expect(sm.calls()).toBe(2);
+  });
+
+  test("forceRefresh asks Secrets Manager even when the value is fresh", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    sm.put("app/db", "v2");
+
+    await expect(cache.get("app/db", { forceRefresh: true })).resolves.toBe("v2");
+    await expect(cache.get("app/db")).resolves.toBe("v2");
+    expect(sm.calls()).toBe(2);
+  });
+});
+
+describe("SecretCache single flight", () => {
+  test("concurrent reads of a missing entry share one request", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "v1");
+
+    const values = await Promise.all(Array.from({ length: 20 }, () => cache.get("app/db")));
+    expect(values).toEqual(Array(20).fill("v1"));
+    expect(sm.calls()).toBe(1);
+  });
+
+  test("concurrent reads of an expired entry share one refresh, and wait for it", async () => {
+    const { sm, clock, cache } = setup();
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    sm.put("app/db", "v2");
+    clock.advance(TTL + 1);
+
+    const values = await Promise.all(Array.from({ length: 10 }, () => cache.get("app/db")));
+    expect(values).toEqual(Array(10).fill("v2"));
+    expect(sm.calls()).toBe(2);
+  });
+
+  test("concurrent forced refreshes share one request", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    sm.put("app/db", "v2");
+
+    const values = await Promise.all(Array.from({ length: 5 }, () => cache.get("app/db", { forceRefresh: true })));
+    expect(values).toEqual(Array(5).fill("v2"));
+    expect(sm.calls()).toBe(2);
+  });
+
+  test("different labels of a secret are different requests", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "c");
+    sm.put("app/db", "p", "AWSPREVIOUS");
+
+    await Promise.all([cache.get("app/db"), cache.get("app/db", { versionStage: "AWSPREVIOUS" })]);
+    expect(sm.calls()).toBe(2);
+  });
+});
+
+describe("SecretCache stale-on-error", () => {
+  test("serves the last good value when a refresh fails, and retries after the pause", async () => {
+    const { sm, clock, cache } = setup();
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    clock.advance(TTL + 1);
+    sm.failWith(outage());
+
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    expect(sm.calls()).toBe(2);
+
+    clock.advance(RETRY);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    expect(sm.calls()).toBe(2);
+
+    clock.advance(1);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    expect(sm.calls()).toBe(3);
+
+    sm.failWith(undefined);
+    sm.put("app/db", "v2");
+    clock.advance(RETRY + 1);
+    await expect(cache.get("app/db")).resolves.toBe("v2");
+    expect(sm.calls()).toBe(4);
+  });
+
+  test("a forced refresh that fails also returns the last good value", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    sm.failWith(outage());
+
+    await expect(cache.get("app/db", { forceRefresh: true })).resolves.toBe("v1");
+    expect(sm.calls()).toBe(2);
+  });
+
+  test("after the hard expiry the refresh error propagates and the value is dropped", async () => {
+    const { sm, clock, cache } = setup();
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    const error = outage();
+    sm.failWith(error);
+
+    clock.advance(HARD - 1);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    // The retry pause is cut short so the value is not served past the hard expiry.
+    clock.advance(1);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    clock.advance(1);
+    await expect(cache.get("app/db")).rejects.toBe(error);
+
+    sm.failWith(undefined);
+    sm.put("app/db", "v2");
+    await expect(cache.get("app/db")).resolves.toBe("v2");
+  });
+
+  test("without a cached value, the error propagates", async () => {
+    const { sm, cache } = setup();
+    const error = outage();
+    sm.failWith(error);
+
+    await expect(cache.get("app/db")).rejects.toBe(error);
+  });
+
+  test("all callers waiting on a failed request get its error", async () => {
+    const { sm, cache } = setup();
+    const error = outage();
+    sm.failWith(error);
+
+    const results = await Promise.allSettled([cache.get("app/db"), cache.get("app/db")]);
+    expect(results).toEqual([
+      { status: "rejected", reason: error },
+      { status: "rejected", reason: error },
+    ]);
+    expect(sm.calls()).toBe(1);
+  });
+
+  test("a secret scheduled for deletion is not served stale", async () => {
+    const { sm, clock, cache } = setup();
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    const error = new InvalidRequestException({
+      message: "You can't perform this operation on the secret because it was marked for deletion.",
+      $metadata: {},
+    });
+    sm.failWith(error);
+    clock.advance(TTL + 1);
+
+    await expect(cache.get("app/db")).rejects.toBe(error);
+  });
+
+  test.each([
+    ["a deleted secret", undefined],
+    ["a label moved away", "AWSPENDING"],
+  ])("%s is not served stale", async (_case, stage) => {
+    const { sm, clock, cache } = setup();
+    sm.put("app/db", "pending", "AWSPENDING");
+    await cache.get("app/db", { versionStage: "AWSPENDING" });
+    sm.remove("app/db", stage);
+    clock.advance(TTL + 1);
+
+    await expect(cache.get("app/db", { versionStage: "AWSPENDING" })).rejects.toThrow(
+      "secret app/db (AWSPENDING) was not found (ResourceNotFoundException)",
+    );
+  });
+});
+
+describe("SecretCache bad input and errors", () => {
+  test("an empty secret id or label is rejected before any call", async () => {
+    const { sm, cache } = setup();
+    await expect(cache.get("")).rejects.toThrow(new TypeError("secretId must be a non-empty string, got an empty string"));
+    await expect(cache.get("app/db", { versionStage: "" })).rejects.toThrow(
+      new TypeError("versionStage must be a non-empty string, got an empty string"),
+    );
+    await expect(cache.get(undefined as unknown as string)).rejects.toThrow(
+      "secretId must be a non-empty string, got undefined",
+    );
+    expect(() => cache.invalidate("")).toThrow("secretId must be a non-empty string, got an empty string");
+    expect(sm.calls()).toBe(0);
+  });
+
+  test("an unknown secret is a SecretCacheError naming it, with the SDK error as cause", async () => {
+    const { cache } = setup();
+    const error = await cache.get("app/missing").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretCacheError);
+    expect(error).toMatchObject({
+      message: "secret app/missing (AWSCURRENT) was not found (ResourceNotFoundException)",
+      secretId: "app/missing",
+      versionStage: "AWSCURRENT",
+      cause: { name: "ResourceNotFoundException" },
+    });
+  });
+
+  test("a binary secret is a clear error", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/cert", undefined);
+    await expect(cache.get("app/cert")).rejects.toThrow(
+      new SecretCacheError("app/cert", "AWSCURRENT", "has no SecretString (binary secrets are not supported)"),
+    );
+  });
+
+  test("a value that is not JSON is a clear error that does not carry the value", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", `password=${SENTINEL_PASSWORD}`, "AWSPREVIOUS");
+    const error = await cache.getJson("app/db", { versionStage: "AWSPREVIOUS" }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(SecretCacheError);
+    expect((error as Error).message).toBe("secret app/db (AWSPREVIOUS) is not valid JSON");
+    expect((error as Error).cause).toBeUndefined();
+    expect(errorText(error)).not.toContain(SENTINEL_PASSWORD);
+  });
+
+  test.each([
+    [{ ttlMs: 0 }, "ttlMs must be a positive integer number of milliseconds, got 0"],
+    [{ ttlMs: 1.5 }, "ttlMs must be a positive integer number of milliseconds, got 1.5"],
+    [{ hardExpiryMs: -1 }, "hardExpiryMs must be a positive integer number of milliseconds, got -1"],
+    [{ ttlMs: 10, hardExpiryMs: 9 }, "hardExpiryMs must be at least ttlMs (10), got 9"],
+    [{ retryAfterErrorMs: 0 }, "retryAfterErrorMs must be a positive integer number of milliseconds, got 0"],
+    [{ maxEntries: 0 }, "maxEntries must be a positive integer number of entries, got 0"],
+  ])("options %j are rejected", (options, message) => {
+    expect(() => new SecretCache(options)).toThrow(new RangeError(message));
+  });
+});
+
+describe("SecretCache size bound", () => {
+  test("keeps at most maxEntries values, evicting the least recently used", async () => {
+    const { sm, cache } = setup({ maxEntries: 2 });
+    for (const name of ["a", "b", "c"]) {
+      sm.put(name, name);
+    }
+    await cache.get("a");
+    await cache.get("b");
+    await cache.get("a");
+    await cache.get("c"); // evicts b, the least recently used
+    expect(sm.calls()).toBe(3);
+
+    await cache.get("a");
+    await cache.get("c");
+    expect(sm.calls()).toBe(3);
+    await cache.get("b");
+    expect(sm.calls()).toBe(4);
+  });
+});
+
+describe("SecretCache invalidation", () => {
+  test("drops every label of a secret", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "c");
+    sm.put("app/db", "p", "AWSPREVIOUS");
+    sm.put("other", "o");
+    await cache.get("app/db");
+    await cache.get("app/db", { versionStage: "AWSPREVIOUS" });
+    await cache.get("other");
+
+    expect(cache.invalidate("app/db")).toBe(2);
+    await cache.get("other");
+    expect(sm.calls()).toBe(3);
+    await cache.get("app/db");
+    await cache.get("app/db", { versionStage: "AWSPREVIOUS" });
+    expect(sm.calls()).toBe(5);
+  });
+
+  test("matches an entry read by name when given the ARN, and the other way round", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "v1");
+    sm.put("app/other", "o");
+    await cache.get("app/db");
+    await cache.get(arnOf("app/other"));
+
+    expect(cache.invalidate(arnOf("app/db"))).toBe(1);
+    expect(cache.invalidate("app/other")).toBe(1);
+    expect(cache.invalidate(arnOf("app/db"))).toBe(0);
+  });
+
+  test("drops every alias when the same secret was read by name and by ARN", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    await cache.get(arnOf("app/db"));
+
+    expect(cache.invalidate("app/db")).toBe(2);
+  });
+
+  test("returns 0 for a secret that was never read", () => {
+    const { cache } = setup();
+    expect(cache.invalidate("never/read")).toBe(0);
+  });
+
+  test("a request in flight still answers its callers, but its value is not kept", async () => {
+    const { sm, cache } = setup();
+    sm.put("app/db", "v1");
+    const pending = cache.get("app/db");
+    expect(cache.invalidate("app/db")).toBe(1);
+    sm.put("app/db", "v2");
+
+    await expect(pending).resolves.toBe("v1");
+    await expect(cache.get("app/db")).resolves.toBe("v2");
+    expect(sm.calls()).toBe(2);
+  });
+});

@@ -1,0 +1,277 @@
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { type TerraformStack, Token } from "cdktf";
+import {
+  DatabaseCredentialSecret,
+  type DatabaseCredentialSecretProps,
+} from "../../constructs/database-credential-secret";
+import type { RotationFunction } from "../../constructs/rotation-function";
+import type { RotationStrategy } from "../../lambda/secret-contract";
+import { allKeys, KEY_ARN, rotationFunction, type TestBundle, writeTestBundle } from "./rotation-fixtures";
+import {
+  onlyResource,
+  referenceTo,
+  resources,
+  statementsOf,
+  synthesize,
+  type SynthesizedStack,
+  testStack,
+} from "./test-stack";
+
+const MASTER_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-0a1b2c3d-4e5f-AbCdEf";
+
+let bundle: TestBundle;
+beforeAll(() => {
+  bundle = writeTestBundle();
+});
+afterAll(() => bundle.remove());
+
+function props(fn: RotationFunction, overrides: Partial<DatabaseCredentialSecretProps> = {}): DatabaseCredentialSecretProps {
+  return {
+    secretName: "tutorials/mytestdatabaseinstance/appuser",
+    description: "Credentials of the tutorial application's database user",
+    engine: "mysql",
+    host: "mytestdatabaseinstance.abcdefghijkl.us-east-1.rds.amazonaws.com",
+    port: 3306,
+    databaseName: "tutorial",
+    databaseIdentifier: "mytestdatabaseinstance",
+    masterSecretArn: MASTER_ARN,
+    masterUsername: "adminuser",
+    username: "appuser",
+    privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+    rotationFunction: fn,
+    recoveryWindowDays: 7,
+    ...overrides,
+  };
+}
+
+function build(
+  overrides: Partial<DatabaseCredentialSecretProps> = {},
+  strategy: RotationStrategy = "alternating-users",
+): { stack: TerraformStack; secret: DatabaseCredentialSecret } {
+  const stack = testStack();
+  const fn = rotationFunction(stack, bundle, { strategy });
+  return { stack, secret: new DatabaseCredentialSecret(stack, "AppUser", props(fn, overrides)) };
+}
+
+function synth(overrides: Partial<DatabaseCredentialSecretProps> = {}): SynthesizedStack {
+  return synthesize(build(overrides).stack);
+}
+
+/**
+ * The keys and literal values of the seed's `jsonencode({...})` expression. References
+ * (unquoted HCL) are returned as their expression text.
+ */
+function seedObject(secretString: string): Record<string, string> {
+  const body = /^\$\{jsonencode\(\{(.*)\}\)\}$/.exec(secretString)?.[1];
+  expect(body).toBeDefined();
+  const entries = (body ?? "").split(/, (?="\w+" = )/).map((entry) => {
+    const [, key, value] = /^"(\w+)" = (.*)$/.exec(entry) ?? [];
+    return [key, value];
+  });
+  return Object.fromEntries(entries);
+}
+
+describe("DatabaseCredentialSecret", () => {
+  test("creates the secret with the name, description, recovery window and the AWS-managed key by default", () => {
+    expect(onlyResource(synth(), "aws_secretsmanager_secret")).toEqual({
+      name: "tutorials/mytestdatabaseinstance/appuser",
+      description: "Credentials of the tutorial application's database user",
+      recovery_window_in_days: 7,
+    });
+  });
+
+  test("encrypts the secret with the customer-managed key when given", () => {
+    expect(onlyResource(synth({ kmsKeyArn: KEY_ARN }), "aws_secretsmanager_secret").kms_key_id).toBe(KEY_ARN);
+  });
+
+  describe("the seed version", () => {
+    test("holds the connection metadata with ssl and the privileges, and no password", () => {
+      const seed = onlyResource(synth(), "aws_secretsmanager_secret_version");
+      expect(seedObject(seed.secret_string)).toEqual({
+        engine: '"mysql"',
+        host: '"mytestdatabaseinstance.abcdefghijkl.us-east-1.rds.amazonaws.com"',
+        port: "3306",
+        username: '"appuser"',
+        dbname: '"tutorial"',
+        masterarn: JSON.stringify(MASTER_ARN),
+        ssl: "true",
+        dbInstanceIdentifier: '"mytestdatabaseinstance"',
+        privileges: '["SELECT", "INSERT", "UPDATE", "DELETE"]',
+      });
+      expect(seed.secret_string.toLowerCase()).not.toContain("password");
+    });
+
+    test("keeps the host and the master secret as Terraform references", () => {
+      const stack = testStack();
+      const fn = rotationFunction(stack, bundle);
+      const referenced = new SecurityGroup(stack, "Stand-in", {});
+      new DatabaseCredentialSecret(stack, "AppUser", props(fn, { host: referenced.name, masterSecretArn: referenced.arn }));
+      const json = synthesize(stack);
+      const seed = seedObject(onlyResource(json, "aws_secretsmanager_secret_version").secret_string);
+      const name = Object.keys(json.resource?.aws_security_group ?? {}).find((n) => n.startsWith("Stand-in"));
+      expect(seed.host).toBe(`aws_security_group.${name}.name`);
+      expect(seed.masterarn).toBe(`aws_security_group.${name}.arn`);
+    });
+
+    test("names the cluster for Aurora engines", () => {
+      const seed = onlyResource(
+        synth({ engine: "aurora-postgresql", port: 5432, databaseIdentifier: "app-cluster" }),
+        "aws_secretsmanager_secret_version",
+      );
+      const object = seedObject(seed.secret_string);
+      expect(object).toMatchObject({ engine: '"aurora-postgresql"', dbClusterIdentifier: '"app-cluster"', port: "5432" });
+      expect(object).not.toHaveProperty("dbInstanceIdentifier");
+    });
+
+    test("is labelled AWSCURRENT and TERRAFORM_SEED and never updated by Terraform", () => {
+      const json = synth();
+      expect(onlyResource(json, "aws_secretsmanager_secret_version")).toMatchObject({
+        secret_id: referenceTo(json, "aws_secretsmanager_secret", 0, "id"),
+        version_stages: ["AWSCURRENT", "TERRAFORM_SEED"],
+        lifecycle: { ignore_changes: ["secret_string", "version_stages"] },
+      });
+    });
+
+    test("is the only value anywhere: no password key and no other secret value attribute in the stack", () => {
+      const json = synth();
+      expect(resources(json, "aws_secretsmanager_secret_version")).toHaveLength(1);
+      const keys = allKeys(json);
+      expect(keys).not.toContain("password");
+      expect(keys).not.toContain("secret_string_wo");
+      expect(keys).not.toContain("secret_binary");
+    });
+  });
+
+  describe("the rotation", () => {
+    test("rotates at once with the function, every 30 days by default, after the seed and the permissions", () => {
+      const json = synth();
+      const name = (type: string) => `${type}.${Object.keys(json.resource?.[type] ?? {})[0]}`;
+      const rotatedSecretsPolicy = Object.entries(json.resource?.aws_iam_role_policy ?? {}).find(
+        ([, p]) => p.name === "rotated-secrets",
+      )?.[0];
+      expect(onlyResource(json, "aws_secretsmanager_secret_rotation")).toEqual({
+        secret_id: referenceTo(json, "aws_secretsmanager_secret", 0, "id"),
+        rotation_lambda_arn: referenceTo(json, "aws_lambda_function", 0, "arn"),
+        rotate_immediately: true,
+        rotation_rules: { automatically_after_days: 30 },
+        depends_on: [
+          name("aws_secretsmanager_secret_version"),
+          name("aws_lambda_permission"),
+          `aws_iam_role_policy.${rotatedSecretsPolicy}`,
+        ],
+      });
+    });
+
+    test("also waits for the given prerequisites, such as the database's ingress rule", () => {
+      const stack = testStack();
+      const fn = rotationFunction(stack, bundle);
+      const ingress = new SecurityGroup(stack, "Prerequisite", {});
+      new DatabaseCredentialSecret(stack, "AppUser", props(fn, { rotationDependsOn: [ingress] }));
+      const rotation = onlyResource(synthesize(stack), "aws_secretsmanager_secret_rotation");
+      expect(rotation.depends_on).toHaveLength(4);
+      expect(rotation.depends_on[3]).toMatch(/^aws_security_group\.Prerequisite/);
+    });
+
+    test("takes a schedule expression and a window instead", () => {
+      const rotation = onlyResource(
+        synth({ rotation: { scheduleExpression: "cron(0 4 ? * SUN *)", duration: "3h" } }),
+        "aws_secretsmanager_secret_rotation",
+      );
+      expect(rotation.rotation_rules).toEqual({ schedule_expression: "cron(0 4 ? * SUN *)", duration: "3h" });
+    });
+
+    test("takes a rate expression without a window", () => {
+      const rotation = onlyResource(
+        synth({ rotation: { scheduleExpression: "rate(4 hours)" } }),
+        "aws_secretsmanager_secret_rotation",
+      );
+      expect(rotation.rotation_rules).toEqual({ schedule_expression: "rate(4 hours)" });
+    });
+
+    test("grants the function rotation of exactly this secret, reading the master secret, through the key", () => {
+      const json = synth({ kmsKeyArn: KEY_ARN });
+      const policy = resources(json, "aws_iam_role_policy").find((p) => p.name === "rotated-secrets");
+      const secretArn = referenceTo(json, "aws_secretsmanager_secret", 0, "arn");
+      const statements = statementsOf(policy?.policy);
+      expect(statements.map((s) => [s.Sid, s.Resource])).toEqual([
+        ["RotateSecrets", [secretArn]],
+        ["ReadMasterSecrets", [MASTER_ARN]],
+        ["UseKeysThroughSecretsManager", [KEY_ARN]],
+      ]);
+      expect(statements[2].Condition?.StringEquals?.["kms:EncryptionContext:SecretARN"]).toEqual([secretArn, MASTER_ARN]);
+    });
+  });
+
+  test("grantRead attaches a read policy for this secret only to the roles", () => {
+    const { stack, secret } = build({ kmsKeyArn: KEY_ARN });
+    secret.grantRead("Readers", ["app-role", "batch-role"]);
+    const json = synthesize(stack);
+    const policy = onlyResource(json, "aws_iam_policy");
+    expect(policy.name_prefix).toBe("tutorials-mytestdatabaseinstance-appuser-read-");
+    expect(statementsOf(policy.policy)[0].Resource).toEqual([referenceTo(json, "aws_secretsmanager_secret", 0, "arn")]);
+    expect(statementsOf(policy.policy)[1].Resource).toBe(KEY_ARN);
+    expect(resources(json, "aws_iam_role_policy_attachment").map((a) => a.role).sort()).toEqual(["app-role", "batch-role"]);
+  });
+
+  test("exposes the secret's ARN, name and user", () => {
+    const { secret } = build();
+    expect(secret.secretName).toBe("tutorials/mytestdatabaseinstance/appuser");
+    expect(secret.username).toBe("appuser");
+    expect(Token.isUnresolved(secret.secretArn)).toBe(true);
+  });
+
+  describe("validation", () => {
+    test.each<[string, Partial<DatabaseCredentialSecretProps>, RotationStrategy, RegExp]>([
+      ["engine", { engine: "oracle-ee" as never }, "single-user", /^engine is "oracle-ee"; allowed: "mysql", "mariadb", "aurora-mysql", "postgres", "aurora-postgresql"$/],
+      ["username", { username: "1app" }, "single-user", /^username is "1app"; allowed: a letter, then letters, digits or _$/],
+      ["username", { username: "app-user" }, "single-user", /^username is "app-user"; allowed: a letter, then letters, digits or _$/],
+      ["username", { username: "a".repeat(33) }, "single-user", /^username is "a{33}" \(33 characters\); allowed: at most 32 characters for mysql$/],
+      [
+        "username",
+        { username: "a".repeat(27) },
+        "alternating-users",
+        /^username is "a{27}" \(27 characters\); allowed: at most 26 characters for mysql \(32 minus _clone of the alternating users' clone\)$/,
+      ],
+      ["username", { engine: "postgres", username: "a".repeat(64) }, "single-user", /allowed: at most 63 characters for postgres$/],
+      ["username", { engine: "aurora-postgresql", username: "a".repeat(58) }, "alternating-users", /allowed: at most 57 characters for aurora-postgresql \(63 minus _clone/],
+      ["username", { username: "AdminUser" }, "single-user", /^username is the master user "adminuser"; allowed: an application user of its own$/],
+      ["username", { username: "rdsadmin" }, "single-user", /^username is "rdsadmin", reserved by RDS or the engine; allowed: a name that is not rdsadmin and does not start with rds_ or pg_$/],
+      ["username", { engine: "postgres", username: "pg_app" }, "single-user", /^username is "pg_app", reserved/],
+      ["username", { username: "rds_app" }, "single-user", /^username is "rds_app", reserved/],
+      ["privileges", { privileges: [] }, "single-user", /^privileges has 0 item\(s\); allowed: at least 1$/],
+      ["privileges", { privileges: ["SELECT", "SELECT"] }, "single-user", /^privileges lists "SELECT" twice; allowed: distinct values$/],
+      ["privileges", { privileges: ["SELECT", "DROP" as never] }, "single-user", /^privileges\[1\] is "DROP"; allowed: "SELECT", "INSERT", "UPDATE", "DELETE"$/],
+      ["rotation", { rotation: {} as never }, "single-user", /^rotation sets neither automaticallyAfterDays nor scheduleExpression; allowed: exactly one of them$/],
+      [
+        "rotation",
+        { rotation: { automaticallyAfterDays: 30, scheduleExpression: "rate(1 day)" } as never },
+        "single-user",
+        /^rotation sets both automaticallyAfterDays and scheduleExpression; allowed: exactly one of them$/,
+      ],
+      ["rotation", { rotation: { automaticallyAfterDays: 0 } }, "single-user", /^rotation\.automaticallyAfterDays is 0; allowed: an integer from 1 to 1000$/],
+      ["rotation", { rotation: { automaticallyAfterDays: 1001 } }, "single-user", /^rotation\.automaticallyAfterDays is 1001; allowed: an integer from 1 to 1000$/],
+      [
+        "rotation",
+        { rotation: { automaticallyAfterDays: 30, duration: "3h" } as never },
+        "single-user",
+        /^rotation\.duration is set with automaticallyAfterDays; allowed: only with scheduleExpression$/,
+      ],
+      ["rotation", { rotation: { scheduleExpression: "every day" } }, "single-user", /^rotation\.scheduleExpression is "every day"; allowed: rate\(<N> hours\) with N ≥ 4, rate\(<N> days\) with N from 1 to 1000, or cron\(<6 fields>\)$/],
+      ["rotation", { rotation: { scheduleExpression: "rate(2 hours)" } }, "single-user", /^rotation\.scheduleExpression is "rate\(2 hours\)"; allowed: rate/],
+      ["rotation", { rotation: { scheduleExpression: "rate(1001 days)" } }, "single-user", /^rotation\.scheduleExpression is "rate\(1001 days\)"; allowed: rate/],
+      ["rotation", { rotation: { scheduleExpression: "cron(0 4 * *)" } }, "single-user", /^rotation\.scheduleExpression is "cron\(0 4 \* \*\)"; allowed: rate/],
+      ["rotation", { rotation: { scheduleExpression: "rate(1 day)", duration: "25h" } }, "single-user", /^rotation\.duration is "25h"; allowed: <N>h with N from 1 to 24, e\.g\. 3h$/],
+      ["rotation", { rotation: { scheduleExpression: "rate(1 day)", duration: "90m" } }, "single-user", /^rotation\.duration is "90m"; allowed: <N>h with N from 1 to 24/],
+      ["secretName", { secretName: "app user" }, "single-user", /^secretName is "app user"; allowed: 1 to 512 letters, digits or \/_\+=\.@-$/],
+      ["recoveryWindowDays", { recoveryWindowDays: 5 }, "single-user", /^recoveryWindowDays is 5; allowed: 0 \(no recovery\) or an integer from 7 to 30$/],
+    ])("rejects an invalid %s", (_field, overrides, strategy, message) => {
+      expect(() => build(overrides, strategy)).toThrow(message);
+    });
+
+    test("accepts the longest names each engine and strategy allows", () => {
+      expect(() => build({ username: "a".repeat(32) }, "single-user")).not.toThrow();
+      expect(() => build({ username: "a".repeat(26) }, "alternating-users")).not.toThrow();
+      expect(() => build({ engine: "postgres", username: "a".repeat(57) }, "alternating-users")).not.toThrow();
+    });
+  });
+});

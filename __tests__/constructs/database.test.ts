@@ -1,0 +1,524 @@
+import { Database, type DatabaseProps } from "../../constructs/database";
+import type { Engine } from "../../lambda/secret-contract";
+import {
+  onlyResource,
+  referenceTo,
+  resources,
+  statementsOf,
+  synthesize,
+  testStack,
+  type SynthesizedStack,
+} from "./test-stack";
+
+const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const CLIENT_SG = "sg-0123456789abcdef0";
+
+function databaseProps(overrides: Partial<DatabaseProps> = {}): DatabaseProps {
+  return {
+    identifier: "mytestdatabaseinstance",
+    engine: "mysql",
+    engineVersion: "8.0",
+    instanceClass: "db.t4g.micro",
+    databaseName: "app",
+    masterUsername: "adminuser",
+    multiAz: false,
+    deletionProtection: true,
+    backupRetentionDays: 7,
+    iamAuthentication: false,
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+    finalSnapshot: false,
+    ...overrides,
+  };
+}
+
+function build(overrides: Partial<DatabaseProps> = {}, configure: (database: Database) => void = () => undefined) {
+  const stack = testStack();
+  const database = new Database(stack, "Database", databaseProps(overrides));
+  configure(database);
+  return { database, json: synthesize(stack) };
+}
+
+const AURORA = { auroraInstanceCount: 2, multiAz: true } as const;
+
+/** The DB instance, or the cluster and its instances, of a synthesized database. */
+function engineResources(json: SynthesizedStack) {
+  return {
+    instances: [...resources(json, "aws_db_instance"), ...resources(json, "aws_rds_cluster_instance")],
+    storage: [...resources(json, "aws_db_instance"), ...resources(json, "aws_rds_cluster")],
+  };
+}
+
+describe("Database", () => {
+  describe.each<[Engine, Partial<DatabaseProps>]>([
+    ["mysql", { engineVersion: "8.0" }],
+    ["mariadb", { engineVersion: "10.11" }],
+    ["postgres", { engineVersion: "16" }],
+    ["aurora-mysql", { engineVersion: "8.0.mysql_aurora.3.08.0", ...AURORA }],
+    ["aurora-postgresql", { engineVersion: "16.4", ...AURORA }],
+  ])("%s: always", (engine, overrides) => {
+    const { json } = build({ engine, ...overrides });
+    const { instances, storage } = engineResources(json);
+
+    it("is encrypted at rest with a master password managed by RDS", () => {
+      expect(storage).toHaveLength(1);
+      expect(storage[0]).toMatchObject({ storage_encrypted: true, manage_master_user_password: true, engine });
+      for (const attribute of ["password", "master_password", "password_wo", "master_password_wo"]) {
+        expect(storage[0]).not.toHaveProperty(attribute);
+      }
+      expect(storage[0]).not.toHaveProperty("kms_key_id");
+      expect(storage[0]).not.toHaveProperty("master_user_secret_kms_key_id");
+    });
+
+    it("is never publicly accessible and upgrades minor versions", () => {
+      expect(instances.length).toBeGreaterThan(0);
+      for (const instance of instances) {
+        expect(instance).toMatchObject({ publicly_accessible: false, auto_minor_version_upgrade: true });
+      }
+    });
+
+    it("sits in a subnet group of the given subnets behind a security group with no inline rules", () => {
+      expect(onlyResource(json, "aws_db_subnet_group").subnet_ids).toEqual(databaseProps().subnetIds);
+      const group = onlyResource(json, "aws_security_group");
+      expect(group.vpc_id).toBe("vpc-0123456789abcdef0");
+      expect(group).not.toHaveProperty("ingress");
+      expect(group).not.toHaveProperty("egress");
+      expect(storage[0]).toMatchObject({
+        db_subnet_group_name: referenceTo(json, "aws_db_subnet_group", 0, "name"),
+        vpc_security_group_ids: [referenceTo(json, "aws_security_group", 0, "id")],
+      });
+      expect(resources(json, "aws_vpc_security_group_ingress_rule")).toHaveLength(0);
+    });
+
+    it("rotates the master secret every 7 days with managed rotation", () => {
+      const rotation = onlyResource(json, "aws_secretsmanager_secret_rotation");
+      const owner = engine.startsWith("aurora") ? "aws_rds_cluster" : "aws_db_instance";
+      expect(rotation.secret_id).toBe(referenceTo(json, owner, 0, "master_user_secret[0].secret_arn"));
+      expect(rotation.rotation_rules).toEqual({ automatically_after_days: 7 });
+      expect(rotation).not.toHaveProperty("rotation_lambda_arn");
+    });
+  });
+
+  describe.each<[Engine, Partial<DatabaseProps>, string, string, { name: string; value: string }]>([
+    [
+      "mysql",
+      { engineVersion: "8.0.39" },
+      "aws_db_parameter_group",
+      "mysql8.0",
+      { name: "require_secure_transport", value: "1" },
+    ],
+    [
+      "mysql",
+      { engineVersion: "8.4" },
+      "aws_db_parameter_group",
+      "mysql8.4",
+      { name: "require_secure_transport", value: "1" },
+    ],
+    [
+      "mariadb",
+      { engineVersion: "10.11.9" },
+      "aws_db_parameter_group",
+      "mariadb10.11",
+      { name: "require_secure_transport", value: "1" },
+    ],
+    [
+      "postgres",
+      { engineVersion: "16.4" },
+      "aws_db_parameter_group",
+      "postgres16",
+      { name: "rds.force_ssl", value: "1" },
+    ],
+    [
+      "aurora-mysql",
+      { engineVersion: "8.0" },
+      "aws_rds_cluster_parameter_group",
+      "aurora-mysql8.0",
+      { name: "require_secure_transport", value: "ON" },
+    ],
+    [
+      "aurora-postgresql",
+      { engineVersion: "15.6" },
+      "aws_rds_cluster_parameter_group",
+      "aurora-postgresql15",
+      { name: "rds.force_ssl", value: "1" },
+    ],
+  ])("%s %j: TLS", (engine, overrides, groupType, family, parameter) => {
+    it(`is forced by a ${family} parameter group`, () => {
+      const { json } = build({ engine, ...overrides });
+      const group = onlyResource(json, groupType);
+      expect(group).toMatchObject({ family, parameter: [parameter], lifecycle: { create_before_destroy: true } });
+      const attribute =
+        groupType === "aws_db_parameter_group" ? "parameter_group_name" : "db_cluster_parameter_group_name";
+      expect(engineResources(json).storage[0][attribute]).toBe(referenceTo(json, groupType, 0, "name"));
+    });
+  });
+
+  describe("DB instance", () => {
+    it("maps the props onto the instance", () => {
+      const { database, json } = build({ maxAllocatedStorageGb: 100, multiAz: true, iamAuthentication: true });
+      expect(onlyResource(json, "aws_db_instance")).toMatchObject({
+        identifier: "mytestdatabaseinstance",
+        engine_version: "8.0",
+        instance_class: "db.t4g.micro",
+        db_name: "app",
+        username: "adminuser",
+        port: 3306,
+        allocated_storage: 20,
+        max_allocated_storage: 100,
+        storage_type: "gp3",
+        multi_az: true,
+        deletion_protection: true,
+        backup_retention_period: 7,
+        iam_database_authentication_enabled: true,
+        copy_tags_to_snapshot: true,
+        skip_final_snapshot: true,
+        monitoring_interval: 0,
+        performance_insights_enabled: false,
+      });
+      expect(resources(json, "aws_rds_cluster")).toHaveLength(0);
+      expect(database.isAurora).toBe(false);
+      expect(database.instanceIdentifierKey).toBe("dbInstanceIdentifier");
+      expect(database.port).toBe(3306);
+      expect(database.identifier).toBe("mytestdatabaseinstance");
+      expect(database.databaseName).toBe("app");
+      expect(database.readerEndpointAddress).toBeUndefined();
+    });
+
+    it("defaults the port to 5432 for PostgreSQL and takes a given port", () => {
+      expect(build({ engine: "postgres", engineVersion: "16" }).database.port).toBe(5432);
+      const { database, json } = build({ port: 3307 });
+      expect(database.port).toBe(3307);
+      expect(onlyResource(json, "aws_db_instance").port).toBe(3307);
+    });
+
+    it("takes a final snapshot when asked", () => {
+      const { json } = build({ finalSnapshot: true });
+      expect(onlyResource(json, "aws_db_instance")).toMatchObject({
+        skip_final_snapshot: false,
+        final_snapshot_identifier: "mytestdatabaseinstance-final",
+      });
+    });
+
+    it("uses the customer-managed key for storage, master secret, Performance Insights and logs", () => {
+      const { json } = build({ kmsKeyArn: KEY_ARN, performanceInsights: true, logExports: ["error"] });
+      expect(onlyResource(json, "aws_db_instance")).toMatchObject({
+        kms_key_id: KEY_ARN,
+        master_user_secret_kms_key_id: KEY_ARN,
+        performance_insights_enabled: true,
+        performance_insights_kms_key_id: KEY_ARN,
+      });
+      expect(onlyResource(json, "aws_cloudwatch_log_group").kms_key_id).toBe(KEY_ARN);
+    });
+
+    it("leaves Performance Insights on the AWS-managed key without a key", () => {
+      const instance = onlyResource(build({ performanceInsights: true }).json, "aws_db_instance");
+      expect(instance.performance_insights_enabled).toBe(true);
+      expect(instance).not.toHaveProperty("performance_insights_kms_key_id");
+    });
+  });
+
+  describe("Aurora cluster", () => {
+    it("creates the cluster and its instances", () => {
+      const { database, json } = build({
+        engine: "aurora-postgresql",
+        engineVersion: "16",
+        auroraInstanceCount: 3,
+        multiAz: true,
+        kmsKeyArn: KEY_ARN,
+      });
+      expect(onlyResource(json, "aws_rds_cluster")).toMatchObject({
+        cluster_identifier: "mytestdatabaseinstance",
+        database_name: "app",
+        master_username: "adminuser",
+        port: 5432,
+        kms_key_id: KEY_ARN,
+        master_user_secret_kms_key_id: KEY_ARN,
+        backup_retention_period: 7,
+      });
+      const instances = resources(json, "aws_rds_cluster_instance");
+      expect(instances.map((i) => i.identifier)).toEqual([1, 2, 3].map((n) => `mytestdatabaseinstance-${n}`));
+      for (const instance of instances) {
+        expect(instance).toMatchObject({
+          cluster_identifier: referenceTo(json, "aws_rds_cluster", 0, "cluster_identifier"),
+          instance_class: "db.t4g.micro",
+          engine: "aurora-postgresql",
+        });
+      }
+      expect(resources(json, "aws_db_instance")).toHaveLength(0);
+      expect(resources(json, "aws_db_parameter_group")).toHaveLength(0);
+      expect(database.isAurora).toBe(true);
+      expect(database.instanceIdentifierKey).toBe("dbClusterIdentifier");
+      expect(database.readerEndpointAddress).toBeDefined();
+    });
+
+    it("has one instance by default", () => {
+      const { json } = build({ engine: "aurora-mysql", engineVersion: "8.0" });
+      expect(resources(json, "aws_rds_cluster_instance")).toHaveLength(1);
+    });
+  });
+
+  describe("log exports", () => {
+    it("pre-creates the instance log groups with retention", () => {
+      const { json } = build({
+        engine: "postgres",
+        engineVersion: "16",
+        logExports: ["postgresql", "upgrade"],
+        logRetentionDays: 90,
+      });
+      const groups = resources(json, "aws_cloudwatch_log_group");
+      expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual([
+        ["/aws/rds/instance/mytestdatabaseinstance/postgresql", 90],
+        ["/aws/rds/instance/mytestdatabaseinstance/upgrade", 90],
+      ]);
+      for (const group of groups) expect(group).not.toHaveProperty("kms_key_id");
+      const instance = onlyResource(json, "aws_db_instance");
+      expect(instance.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
+      expect(instance.depends_on).toEqual(
+        Object.keys(json.resource?.aws_cloudwatch_log_group ?? {}).map((name) => `aws_cloudwatch_log_group.${name}`)
+      );
+    });
+
+    it("pre-creates the cluster log groups, kept 30 days by default", () => {
+      const { json } = build({ engine: "aurora-mysql", engineVersion: "8.0", logExports: ["slowquery"] });
+      expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({
+        name: "/aws/rds/cluster/mytestdatabaseinstance/slowquery",
+        retention_in_days: 30,
+      });
+      expect(onlyResource(json, "aws_rds_cluster").enabled_cloudwatch_logs_exports).toEqual(["slowquery"]);
+    });
+
+    it("exports nothing by default", () => {
+      const { json } = build();
+      expect(resources(json, "aws_cloudwatch_log_group")).toHaveLength(0);
+      expect(onlyResource(json, "aws_db_instance")).not.toHaveProperty("enabled_cloudwatch_logs_exports");
+    });
+  });
+
+  describe("enhanced monitoring", () => {
+    it.each<[string, Partial<DatabaseProps>, string]>([
+      ["a DB instance", {}, "aws_db_instance"],
+      ["Aurora instances", { engine: "aurora-mysql", engineVersion: "8.0", ...AURORA }, "aws_rds_cluster_instance"],
+    ])("gives %s a role with the AWS managed monitoring policy", (_, overrides, instanceType) => {
+      const { json } = build({ ...overrides, monitoringIntervalSeconds: 15 });
+      const role = onlyResource(json, "aws_iam_role");
+      expect(role.name).toBe("mytestdatabaseinstance-rds-monitoring");
+      const [trust, ...others] = statementsOf(role.assume_role_policy);
+      expect(others).toEqual([]);
+      expect(trust).toMatchObject({
+        Effect: "Allow",
+        Principal: { Service: "monitoring.rds.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/account_id\}$/) } },
+      });
+      const attachment = onlyResource(json, "aws_iam_role_policy_attachment");
+      expect(attachment.role).toBe(referenceTo(json, "aws_iam_role", 0, "name"));
+      expect(attachment.policy_arn).toMatch(/:iam::aws:policy\/service-role\/AmazonRDSEnhancedMonitoringRole$/);
+      const attachmentName = Object.keys(json.resource?.aws_iam_role_policy_attachment ?? {})[0];
+      for (const instance of resources(json, instanceType)) {
+        expect(instance).toMatchObject({
+          monitoring_interval: 15,
+          monitoring_role_arn: referenceTo(json, "aws_iam_role", 0, "arn"),
+        });
+        expect(instance.depends_on).toContain(`aws_iam_role_policy_attachment.${attachmentName}`);
+      }
+    });
+
+    it("creates no role when off", () => {
+      const { json } = build({ monitoringIntervalSeconds: 0 });
+      expect(resources(json, "aws_iam_role")).toHaveLength(0);
+      expect(onlyResource(json, "aws_db_instance")).not.toHaveProperty("monitoring_role_arn");
+    });
+  });
+
+  it("rotates the master password on the given schedule", () => {
+    const { json } = build({ masterPasswordRotationDays: 30 });
+    expect(onlyResource(json, "aws_secretsmanager_secret_rotation").rotation_rules).toEqual({
+      automatically_after_days: 30,
+    });
+  });
+
+  it("admits a security group to the database port only through allowConnectionsFrom", () => {
+    const { json } = build({ engine: "postgres", engineVersion: "16" }, (db) =>
+      db.allowConnectionsFrom("RotationFunction", CLIENT_SG, "Rotation function")
+    );
+    expect(onlyResource(json, "aws_vpc_security_group_ingress_rule")).toEqual({
+      security_group_id: referenceTo(json, "aws_security_group", 0, "id"),
+      referenced_security_group_id: CLIENT_SG,
+      ip_protocol: "tcp",
+      from_port: 5432,
+      to_port: 5432,
+      description: "Rotation function",
+    });
+  });
+
+  describe("validation", () => {
+    it.each<[string, Partial<DatabaseProps>, string]>([
+      [
+        "an unknown engine",
+        { engine: "oracle-ee" as Engine },
+        'engine is "oracle-ee"; allowed: "mysql", "mariadb", "aurora-mysql", "postgres", "aurora-postgresql"',
+      ],
+      [
+        "a MySQL version without a minor version",
+        { engineVersion: "8" },
+        'engineVersion is "8"; allowed for mysql: a version such as 8.0 or 8.0.39, 5.7 or newer',
+      ],
+      [
+        "a PostgreSQL version with three parts",
+        { engine: "postgres", engineVersion: "16.4.1" },
+        'engineVersion is "16.4.1"; allowed for postgres: a version such as 16 or 16.4, 11 or newer',
+      ],
+      [
+        "a MariaDB version without require_secure_transport",
+        { engine: "mariadb", engineVersion: "10.4" },
+        'engineVersion is "10.4"; allowed for mariadb: a version such as 10.11 or 10.11.9, 10.5 or newer',
+      ],
+      [
+        "an Aurora MySQL 2 version",
+        { engine: "aurora-mysql", engineVersion: "5.7.mysql_aurora.2.11.2" },
+        "allowed for aurora-mysql: a version such as 8.0 or 8.0.mysql_aurora.3.08.0, 8.0 or newer",
+      ],
+      ["a named version", { engineVersion: "latest" }, 'engineVersion is "latest"'],
+      ["an upper-case identifier", { identifier: "MyDb" }, 'identifier is "MyDb"; allowed: a lower-case letter'],
+      ["an identifier with two hyphens in a row", { identifier: "my--db" }, 'identifier is "my--db"'],
+      ["an identifier ending with a hyphen", { identifier: "mydb-" }, 'identifier is "mydb-"'],
+      [
+        "an identifier too long for a DB instance",
+        { identifier: "a".repeat(64) },
+        "identifier is 64 characters long; allowed: at most 63",
+      ],
+      [
+        "an identifier too long for Aurora",
+        { identifier: "a".repeat(61), engine: "aurora-mysql", engineVersion: "8.0" },
+        "identifier is 61 characters long; allowed: at most 60",
+      ],
+      [
+        "an identifier too long for the monitoring role",
+        { identifier: "a".repeat(50), monitoringIntervalSeconds: 60 },
+        "identifier is 50 characters long; allowed: at most 49",
+      ],
+      [
+        "a malformed instance class",
+        { instanceClass: "t4g.micro" },
+        'instanceClass is "t4g.micro"; allowed: a DB instance class',
+      ],
+      [
+        "a database name starting with a digit",
+        { databaseName: "1app" },
+        'databaseName is "1app"; allowed: a letter, then letters, digits or _',
+      ],
+      [
+        "a MySQL master user name over 16 characters",
+        { masterUsername: "a".repeat(17) },
+        "at most 16 characters for mysql",
+      ],
+      ["the reserved master user name", { masterUsername: "rdsadmin" }, 'masterUsername is "rdsadmin"'],
+      ["a port below 1150", { port: 80 }, "port is 80; allowed: an integer from 1150 to 65535"],
+      [
+        "storage below 20 GiB",
+        { allocatedStorageGb: 10 },
+        "allocatedStorageGb is 10; allowed: an integer from 20 to 65536",
+      ],
+      [
+        "a storage autoscaling bound not above the storage",
+        { allocatedStorageGb: 50, maxAllocatedStorageGb: 50 },
+        "maxAllocatedStorageGb is 50; allowed: an integer from 51 to 65536",
+      ],
+      [
+        "storage for Aurora",
+        { engine: "aurora-mysql", engineVersion: "8.0", allocatedStorageGb: 20 },
+        "allocatedStorageGb is set; allowed only for mysql, mariadb and postgres",
+      ],
+      [
+        "a storage bound for Aurora",
+        { engine: "aurora-postgresql", engineVersion: "16", maxAllocatedStorageGb: 100 },
+        "maxAllocatedStorageGb is set; allowed only for mysql, mariadb and postgres",
+      ],
+      [
+        "an Aurora instance count for a DB instance",
+        { auroraInstanceCount: 2 },
+        "auroraInstanceCount is set; allowed only for aurora-mysql and aurora-postgresql",
+      ],
+      [
+        "no Aurora instance",
+        { engine: "aurora-mysql", engineVersion: "8.0", auroraInstanceCount: 0 },
+        "auroraInstanceCount is 0; allowed: an integer from 1 to 16",
+      ],
+      [
+        "a Multi-AZ Aurora cluster with one instance",
+        { engine: "aurora-mysql", engineVersion: "8.0", multiAz: true },
+        "auroraInstanceCount is 1 with multiAz; allowed: at least 2",
+      ],
+      ["no backups", { backupRetentionDays: 0 }, "backupRetentionDays is 0; allowed: an integer from 1 to 35"],
+      [
+        "backups kept over 35 days",
+        { backupRetentionDays: 36 },
+        "backupRetentionDays is 36; allowed: an integer from 1 to 35",
+      ],
+      [
+        "a MySQL log type for PostgreSQL",
+        { engine: "postgres", engineVersion: "16", logExports: ["slowquery"] },
+        'logExports[0] is "slowquery"; allowed: "postgresql", "upgrade"',
+      ],
+      [
+        "the upgrade log for Aurora PostgreSQL",
+        { engine: "aurora-postgresql", engineVersion: "16", logExports: ["upgrade"] },
+        'logExports[0] is "upgrade"; allowed: "postgresql"',
+      ],
+      [
+        "a PostgreSQL log type for MariaDB",
+        { engine: "mariadb", engineVersion: "10.11", logExports: ["error", "postgresql"] },
+        'logExports[1] is "postgresql"; allowed: "audit", "error", "general", "slowquery"',
+      ],
+      ["a repeated log type", { logExports: ["error", "error"] }, 'logExports lists "error" twice'],
+      [
+        "a log retention CloudWatch does not accept",
+        { logRetentionDays: 10 },
+        "logRetentionDays is 10; allowed: 1, 3, 5, 7, 14",
+      ],
+      [
+        "a monitoring interval RDS does not accept",
+        { monitoringIntervalSeconds: 2 },
+        "monitoringIntervalSeconds is 2; allowed: 0, 1, 5, 10, 15, 30, 60",
+      ],
+      [
+        "no master password rotation",
+        { masterPasswordRotationDays: 0 },
+        "masterPasswordRotationDays is 0; allowed: an integer from 1 to 365",
+      ],
+      [
+        "a master password rotation over a year",
+        { masterPasswordRotationDays: 366 },
+        "masterPasswordRotationDays is 366; allowed: an integer from 1 to 365",
+      ],
+      ["a malformed VPC ID", { vpcId: "vpc_1" }, 'vpcId is "vpc_1"; allowed: a VPC ID'],
+      ["a single subnet", { subnetIds: ["subnet-0123456789abcdef0"] }, "subnetIds has 1 item(s); allowed: at least 2"],
+      [
+        "a malformed key ARN",
+        { kmsKeyArn: "alias/dev-secrets" },
+        'kmsKeyArn is "alias/dev-secrets"; allowed: a KMS key ARN',
+      ],
+    ])("rejects %s", (_, overrides, message) => {
+      expect(() => new Database(testStack(), "Database", databaseProps(overrides))).toThrow(message);
+    });
+
+    it.each<[string, string, string, string]>([
+      [
+        "a malformed security group",
+        "db-clients",
+        "Application",
+        'securityGroupId is "db-clients"; allowed: a security group ID',
+      ],
+      ["an empty description", CLIENT_SG, "", 'description is ""; allowed: 1 to 255 letters'],
+      [
+        "a description with characters EC2 does not accept",
+        CLIENT_SG,
+        "app's <pool>",
+        `description is "app's <pool>"; allowed: 1 to 255 letters`,
+      ],
+    ])("rejects %s in allowConnectionsFrom", (_, securityGroupId, description, message) => {
+      const database = new Database(testStack(), "Database", databaseProps());
+      expect(() => database.allowConnectionsFrom("App", securityGroupId, description)).toThrow(message);
+    });
+  });
+});

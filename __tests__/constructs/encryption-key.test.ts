@@ -1,0 +1,233 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { EncryptionKey, type EncryptionKeyProps } from "../../constructs/encryption-key";
+import { policyDocument, type PolicyStatement } from "../../constructs/policy-document";
+import { onlyResource, resources, statementsOf, synthesize, testStack } from "./test-stack";
+
+const EXISTING_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+function build(props: EncryptionKeyProps) {
+  const stack = testStack();
+  const key = new EncryptionKey(stack, "Key", props);
+  return { key, json: synthesize(stack) };
+}
+
+function keyPolicy(props: Partial<EncryptionKeyProps> = {}): PolicyStatement[] {
+  const { json } = build({ kind: "customer-managed", aliasName: "alias/dev-secrets", ...props } as EncryptionKeyProps);
+  return statementsOf(onlyResource(json, "aws_kms_key").policy);
+}
+
+function statement(statements: PolicyStatement[], sid: string): PolicyStatement {
+  const found = statements.find((s) => s.Sid === sid);
+  expect(found).toBeDefined();
+  return found as PolicyStatement;
+}
+
+const asList = (value: string | readonly string[] | undefined): readonly string[] =>
+  value === undefined ? [] : typeof value === "string" ? [value] : value;
+
+describe("EncryptionKey", () => {
+  describe("aws-managed", () => {
+    it("creates nothing and has no key ARN", () => {
+      const { key, json } = build({ kind: "aws-managed" });
+      expect(json.resource).toBeUndefined();
+      expect(json.data).toBeUndefined();
+      expect(key.keyArn).toBeUndefined();
+      expect(key.isCustomerManaged).toBe(false);
+      expect(key.aliasName).toBeUndefined();
+    });
+
+    it("needs no IAM statements to decrypt through Secrets Manager", () => {
+      const { key } = build({ kind: "aws-managed" });
+      expect(key.viaSecretsManagerStatements()).toEqual([]);
+      expect(key.viaSecretsManagerStatements("encrypt-decrypt")).toEqual([]);
+    });
+  });
+
+  describe("customer-managed", () => {
+    it("creates a rotating key with a 30-day deletion window and an alias", () => {
+      const { key, json } = build({ kind: "customer-managed", aliasName: "alias/dev-secrets" });
+      const kmsKey = onlyResource(json, "aws_kms_key");
+      expect(kmsKey.enable_key_rotation).toBe(true);
+      expect(kmsKey.deletion_window_in_days).toBe(30);
+      const alias = onlyResource(json, "aws_kms_alias");
+      expect(alias.name).toBe("alias/dev-secrets");
+      expect(alias.target_key_id).toMatch(/^\$\{aws_kms_key\.\w+\.key_id\}$/);
+      expect(key.keyArn).toBeDefined();
+      expect(key.isCustomerManaged).toBe(true);
+      expect(key.aliasName).toBe("alias/dev-secrets");
+    });
+
+    it("takes the deletion window from the props", () => {
+      const { json } = build({ kind: "customer-managed", aliasName: "alias/dev-secrets", deletionWindowDays: 7 });
+      expect(onlyResource(json, "aws_kms_key").deletion_window_in_days).toBe(7);
+    });
+
+    it("has no wildcard principal in its key policy", () => {
+      const policy = keyPolicy({ adminPrincipalArns: ["arn:aws:iam::123456789012:role/KeyAdmin"] });
+      for (const s of policy) {
+        expect(s.Principal).toBeDefined();
+        expect(s.Principal).not.toBe("*");
+        const principal = s.Principal as { AWS?: string | string[]; Service?: string | string[] };
+        for (const id of [...asList(principal.AWS), ...asList(principal.Service)]) {
+          expect(id).not.toContain("*");
+        }
+      }
+    });
+
+    it("lets the account root administer the key but not use it", () => {
+      const root = statement(keyPolicy(), "AccountRootAdministersKey");
+      expect(root.Principal).toEqual({
+        AWS: [
+          expect.stringMatching(
+            /^arn:\$\{data\.aws_partition\.\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.\w+\.account_id\}:root$/
+          ),
+        ],
+      });
+      expect(root.Action).toEqual(
+        expect.arrayContaining(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DescribeKey"])
+      );
+      for (const action of asList(root.Action)) {
+        expect(action).not.toMatch(/Decrypt|Encrypt|GenerateDataKey|CreateGrant|^kms:\*$/);
+      }
+    });
+
+    it("adds the admin principals as administrators only when given", () => {
+      expect(keyPolicy().map((s) => s.Sid)).not.toContain("AdminsAdministerKey");
+      const admins = statement(
+        keyPolicy({ adminPrincipalArns: ["arn:aws:iam::123456789012:role/KeyAdmin"] }),
+        "AdminsAdministerKey"
+      );
+      expect(admins.Principal).toEqual({ AWS: ["arn:aws:iam::123456789012:role/KeyAdmin"] });
+      expect(admins.Action).toEqual(statement(keyPolicy(), "AccountRootAdministersKey").Action);
+    });
+
+    it("lets the account use the key only through Secrets Manager and RDS", () => {
+      const use = statement(keyPolicy(), "AccountUsesKeyViaSecretsManagerAndRds");
+      expect(use.Action).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*", "kms:CreateGrant"]));
+      const equals = use.Condition?.StringEquals ?? {};
+      expect(equals["kms:CallerAccount"]).toMatch(/^\$\{data\.aws_caller_identity\.\w+\.account_id\}$/);
+      const region = String.raw`\$\{data\.aws_region\.\w+\.region\}`;
+      const suffix = String.raw`\$\{data\.aws_partition\.\w+\.dns_suffix\}`;
+      expect(equals["kms:ViaService"]).toEqual([
+        expect.stringMatching(new RegExp(`^secretsmanager\\.${region}\\.${suffix}$`)),
+        expect.stringMatching(new RegExp(`^rds\\.${region}\\.${suffix}$`)),
+      ]);
+    });
+
+    it("lets CloudWatch Logs use the key only for the account's log groups", () => {
+      const logs = statement(keyPolicy(), "CloudWatchLogsUsesKeyForAccountLogGroups");
+      expect(logs.Principal).toEqual({
+        Service: expect.stringMatching(/^logs\.\$\{data\.aws_region\.\w+\.region\}\./),
+      });
+      expect(logs.Condition?.ArnLike?.["kms:EncryptionContext:aws:logs:arn"]).toMatch(
+        /^arn:\$\{data\.aws_partition\.\w+\.partition\}:logs:\$\{data\.aws_region\.\w+\.region\}:\$\{data\.aws_caller_identity\.\w+\.account_id\}:\*$/
+      );
+    });
+
+    it("lets EventBridge and CloudWatch of the account publish to encrypted topics", () => {
+      const alerts = statement(keyPolicy(), "AlertPublishersUseKeyForEncryptedTopics");
+      expect(alerts.Principal).toEqual({ Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] });
+      expect(alerts.Action).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
+      expect(alerts.Condition?.StringEquals?.["aws:SourceAccount"]).toMatch(/account_id\}$/);
+    });
+
+    it("grants decryption through Secrets Manager on the new key", () => {
+      const stack = testStack();
+      const key = new EncryptionKey(stack, "Key", { kind: "customer-managed", aliasName: "alias/dev-secrets" });
+      new IamPolicy(stack, "Reader", { policy: policyDocument(key.viaSecretsManagerStatements()) });
+      const [decrypt, ...others] = statementsOf(onlyResource(synthesize(stack), "aws_iam_policy").policy);
+      expect(others).toEqual([]);
+      expect(decrypt.Action).toEqual(["kms:Decrypt"]);
+      expect(decrypt.Resource).toMatch(/^\$\{aws_kms_key\.\w+\.arn\}$/);
+      expect(decrypt.Condition).toEqual({
+        StringEquals: {
+          "kms:ViaService": expect.stringMatching(
+            /^secretsmanager\.\$\{data\.aws_region\.\w+\.region\}\.\$\{data\.aws_partition\.\w+\.dns_suffix\}$/
+          ),
+        },
+      });
+    });
+  });
+
+  describe("existing", () => {
+    it("creates no key and passes the ARN through", () => {
+      const { key, json } = build({ kind: "existing", keyArn: EXISTING_KEY_ARN });
+      expect(resources(json, "aws_kms_key")).toHaveLength(0);
+      expect(resources(json, "aws_kms_alias")).toHaveLength(0);
+      expect(key.keyArn).toBe(EXISTING_KEY_ARN);
+      expect(key.isCustomerManaged).toBe(true);
+    });
+
+    it("grants decryption, or encryption and decryption, through Secrets Manager on that key", () => {
+      const { key } = build({ kind: "existing", keyArn: EXISTING_KEY_ARN });
+      expect(key.viaSecretsManagerStatements()).toEqual([
+        expect.objectContaining({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: EXISTING_KEY_ARN }),
+      ]);
+      expect(key.viaSecretsManagerStatements("encrypt-decrypt")).toEqual([
+        expect.objectContaining({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: EXISTING_KEY_ARN }),
+      ]);
+    });
+
+    it("accepts a multi-Region key in another partition", () => {
+      const arn = "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+      expect(build({ kind: "existing", keyArn: arn }).key.keyArn).toBe(arn);
+    });
+  });
+
+  describe("validation", () => {
+    it.each<[string, EncryptionKeyProps, string]>([
+      [
+        "an unknown kind",
+        { kind: "aws-owned" } as unknown as EncryptionKeyProps,
+        'kind is "aws-owned"; allowed: "aws-managed", "customer-managed", "existing"',
+      ],
+      [
+        "a deletion window below 7 days",
+        { kind: "customer-managed", aliasName: "alias/x", deletionWindowDays: 6 },
+        "deletionWindowDays is 6; allowed: an integer from 7 to 30",
+      ],
+      [
+        "a deletion window above 30 days",
+        { kind: "customer-managed", aliasName: "alias/x", deletionWindowDays: 31 },
+        "deletionWindowDays is 31; allowed: an integer from 7 to 30",
+      ],
+      [
+        "a fractional deletion window",
+        { kind: "customer-managed", aliasName: "alias/x", deletionWindowDays: 7.5 },
+        "deletionWindowDays is 7.5; allowed: an integer from 7 to 30",
+      ],
+      [
+        "an alias without the alias/ prefix",
+        { kind: "customer-managed", aliasName: "dev-secrets" },
+        'aliasName is "dev-secrets"; allowed: alias/ followed by',
+      ],
+      [
+        "an alias reserved for AWS",
+        { kind: "customer-managed", aliasName: "alias/aws/secretsmanager" },
+        "not under alias/aws/",
+      ],
+      [
+        "a malformed admin principal",
+        { kind: "customer-managed", aliasName: "alias/x", adminPrincipalArns: ["arn:aws:iam::123456789012:role/*"] },
+        'adminPrincipalArns[0] is "arn:aws:iam::123456789012:role/*"; allowed: an IAM role, user or account root ARN',
+      ],
+      [
+        "a repeated admin principal",
+        {
+          kind: "customer-managed",
+          aliasName: "alias/x",
+          adminPrincipalArns: ["arn:aws:iam::123456789012:role/A", "arn:aws:iam::123456789012:role/A"],
+        },
+        'adminPrincipalArns lists "arn:aws:iam::123456789012:role/A" twice',
+      ],
+      [
+        "an alias ARN instead of a key ARN",
+        { kind: "existing", keyArn: "arn:aws:kms:eu-west-1:123456789012:alias/dev-secrets" },
+        'keyArn is "arn:aws:kms:eu-west-1:123456789012:alias/dev-secrets"; allowed: a KMS key ARN',
+      ],
+      ["a bare key ID", { kind: "existing", keyArn: "1234abcd-12ab-34cd-56ef-1234567890ab" }, "keyArn is"],
+    ])("rejects %s", (_, props, message) => {
+      expect(() => new EncryptionKey(testStack(), "Key", props)).toThrow(message);
+    });
+  });
+});

@@ -1,0 +1,161 @@
+import { Token } from "cdktf";
+import { KeyValueSecret, type KeyValueSecretProps } from "../../constructs/key-value-secret";
+import { allKeys, KEY_ARN } from "./rotation-fixtures";
+import { onlyResource, referenceTo, resources, statementsOf, synthesize, type SynthesizedStack, testStack } from "./test-stack";
+
+const TUTORIAL: KeyValueSecretProps = {
+  secretName: "tutorials/MyFirstTutorialSecret",
+  description: "The secret I created for the first tutorial",
+  keys: ["username", "password"],
+  recoveryWindowDays: 7,
+};
+const READER = "arn:aws:iam::111122223333:role/tutorial-app";
+const REPLICA_KEY = "arn:aws:kms:eu-central-1:111122223333:key/99999999-8888-7777-6666-555555555555";
+
+function synth(overrides: Partial<KeyValueSecretProps> = {}): SynthesizedStack {
+  const stack = testStack();
+  new KeyValueSecret(stack, "Tutorial", { ...TUTORIAL, ...overrides });
+  return synthesize(stack);
+}
+
+describe("KeyValueSecret", () => {
+  test("creates the tutorial secret with the AWS-managed key and its expected keys as a tag", () => {
+    expect(onlyResource(synth(), "aws_secretsmanager_secret")).toEqual({
+      name: "tutorials/MyFirstTutorialSecret",
+      description: "The secret I created for the first tutorial",
+      recovery_window_in_days: 7,
+      tags: { ExpectedKeys: "username password" },
+    });
+  });
+
+  test("has no secret version: the value is set outside Terraform", () => {
+    const json = synth();
+    expect(resources(json, "aws_secretsmanager_secret_version")).toHaveLength(0);
+    const keys = allKeys(json);
+    for (const attribute of ["secret_string", "secret_string_wo", "secret_binary", "password"]) {
+      expect(keys).not.toContain(attribute);
+    }
+  });
+
+  test("defaults to a 30-day recovery window, no tag, no replica and no resource policy", () => {
+    const json = synth({ keys: undefined, recoveryWindowDays: undefined });
+    expect(onlyResource(json, "aws_secretsmanager_secret")).toEqual({
+      name: "tutorials/MyFirstTutorialSecret",
+      description: "The secret I created for the first tutorial",
+      recovery_window_in_days: 30,
+    });
+    expect(resources(json, "aws_secretsmanager_secret_policy")).toHaveLength(0);
+  });
+
+  test("is encrypted with the customer-managed key when given", () => {
+    expect(onlyResource(synth({ kmsKeyArn: KEY_ARN }), "aws_secretsmanager_secret").kms_key_id).toBe(KEY_ARN);
+  });
+
+  test("replicates to each region, with that region's key when given and its AWS-managed key otherwise", () => {
+    const secret = onlyResource(
+      synth({
+        kmsKeyArn: KEY_ARN,
+        replicaRegions: ["eu-central-1", "us-east-1"],
+        replicaKmsKeyArns: { "eu-central-1": REPLICA_KEY },
+      }),
+      "aws_secretsmanager_secret",
+    );
+    expect(secret.replica).toEqual([{ region: "eu-central-1", kms_key_id: REPLICA_KEY }, { region: "us-east-1" }]);
+  });
+
+  test("lets only the listed roles read it through a resource policy that blocks public policies", () => {
+    const other = "arn:aws:iam::111122223333:role/tutorial-batch";
+    const json = synth({ readerRoleArns: [READER, other] });
+    const policy = onlyResource(json, "aws_secretsmanager_secret_policy");
+    expect(policy.secret_arn).toBe(referenceTo(json, "aws_secretsmanager_secret", 0, "arn"));
+    expect(policy.block_public_policy).toBe(true);
+    expect(statementsOf(policy.policy)).toEqual([
+      {
+        Sid: "ListedRolesRead",
+        Effect: "Allow",
+        Principal: { AWS: [READER, other] },
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: "*",
+      },
+    ]);
+  });
+
+  test("grantRead attaches a policy reading only this secret to the roles", () => {
+    const stack = testStack();
+    const secret = new KeyValueSecret(stack, "Tutorial", TUTORIAL);
+    const policy = secret.grantRead("Readers", ["tutorial-app"]);
+    const json = synthesize(stack);
+    const iamPolicy = onlyResource(json, "aws_iam_policy");
+    expect(iamPolicy.name_prefix).toBe("tutorials-MyFirstTutorialSecret-read-");
+    expect(statementsOf(iamPolicy.policy)).toEqual([
+      {
+        Sid: "ReadSecrets",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: [referenceTo(json, "aws_secretsmanager_secret", 0, "arn")],
+      },
+    ]);
+    expect(onlyResource(json, "aws_iam_role_policy_attachment")).toEqual({
+      role: "tutorial-app",
+      policy_arn: referenceTo(json, "aws_iam_policy", 0, "arn"),
+    });
+    expect(Token.isUnresolved(policy.policyArn)).toBe(true);
+  });
+
+  test("exposes its name and ARN", () => {
+    const secret = new KeyValueSecret(testStack(), "Tutorial", TUTORIAL);
+    expect(secret.secretName).toBe("tutorials/MyFirstTutorialSecret");
+    expect(secret.kmsKeyArn).toBeUndefined();
+    expect(Token.isUnresolved(secret.secretArn)).toBe(true);
+  });
+
+  describe("validation", () => {
+    test.each<[string, Partial<KeyValueSecretProps>, RegExp]>([
+      ["secretName", { secretName: "tutorials/my secret" }, /^secretName is "tutorials\/my secret"; allowed: 1 to 512 letters, digits or \/_\+=\.@-$/],
+      ["secretName", { secretName: "" }, /^secretName is ""; allowed: 1 to 512/],
+      ["secretName", { secretName: "a".repeat(513) }, /^secretName is "a{513}"; allowed: 1 to 512/],
+      [
+        "secretName",
+        { secretName: "tutorials/app-secret" },
+        /^secretName is "tutorials\/app-secret", which ends with a hyphen and six characters like the ARN's random suffix; allowed: a name without such an ending$/,
+      ],
+      ["description", { description: "d".repeat(2049) }, /^description has 2049 characters; allowed: at most 2048$/],
+      ["recoveryWindowDays", { recoveryWindowDays: 3 }, /^recoveryWindowDays is 3; allowed: 0 \(no recovery\) or an integer from 7 to 30$/],
+      ["recoveryWindowDays", { recoveryWindowDays: 31 }, /^recoveryWindowDays is 31; allowed: 0 \(no recovery\) or an integer from 7 to 30$/],
+      ["kmsKeyArn", { kmsKeyArn: "alias/aws/secretsmanager" }, /^kmsKeyArn is "alias\/aws\/secretsmanager"; allowed: a KMS key ARN/],
+      ["keys", { keys: ["user name"] }, /^keys\[0\] is "user name"; allowed: letters, digits or _\.:\/=\+-@$/],
+      ["keys", { keys: ["username", "username"] }, /^keys lists "username" twice; allowed: distinct values$/],
+      [
+        "keys",
+        { keys: Array.from({ length: 30 }, (_, i) => `key_number_${i}`) },
+        /^keys take 409 characters space-separated; allowed: at most 256 \(a tag value\)$/,
+      ],
+      ["replicaRegions", { replicaRegions: ["Frankfurt"] }, /^replicaRegions\[0\] is "Frankfurt"; allowed: an AWS region name such as eu-central-1$/],
+      ["replicaRegions", { replicaRegions: ["eu-central-1", "eu-central-1"] }, /^replicaRegions lists "eu-central-1" twice/],
+      [
+        "replicaKmsKeyArns",
+        { replicaRegions: ["us-east-1"], replicaKmsKeyArns: { "eu-central-1": REPLICA_KEY } },
+        /^replicaKmsKeyArns\["eu-central-1"\] names a region that is not replicated; allowed: one of replicaRegions \(us-east-1\)$/,
+      ],
+      [
+        "replicaKmsKeyArns",
+        { replicaRegions: ["us-east-1"], replicaKmsKeyArns: { "us-east-1": REPLICA_KEY } },
+        /^replicaKmsKeyArns\["us-east-1"\] is a key of eu-central-1; allowed: a key of us-east-1$/,
+      ],
+      [
+        "replicaKmsKeyArns",
+        { replicaRegions: ["eu-central-1"], replicaKmsKeyArns: { "eu-central-1": "key/1" } },
+        /^replicaKmsKeyArns\["eu-central-1"\] is "key\/1"; allowed: a KMS key ARN/,
+      ],
+      ["readerRoleArns", { readerRoleArns: ["tutorial-app"] }, /^readerRoleArns\[0\] is "tutorial-app"; allowed: an IAM role, user or account root ARN/],
+      ["readerRoleArns", { readerRoleArns: [READER, READER] }, /^readerRoleArns lists .* twice; allowed: distinct values$/],
+    ])("rejects an invalid %s", (_field, overrides, message) => {
+      expect(() => synth(overrides)).toThrow(message);
+    });
+
+    test("accepts a name that merely ends with six characters after another separator", () => {
+      expect(() => synth({ secretName: "tutorials/secret" })).not.toThrow();
+      expect(() => synth({ secretName: "a-12345" })).not.toThrow();
+    });
+  });
+});

@@ -1,0 +1,404 @@
+import { Network, type NetworkProps, type NewNetworkProps } from "../../constructs/network";
+import { onlyResource, referenceTo, resources, statementsOf, synthesize, testStack } from "./test-stack";
+
+const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+const CLIENT_SG = "sg-0123456789abcdef0";
+const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+function newNetwork(overrides: Partial<NewNetworkProps> = {}): NewNetworkProps {
+  return {
+    kind: "new",
+    namePrefix: "dev",
+    cidrBlock: "10.0.0.0/16",
+    availabilityZones: ZONES,
+    secretsManagerAccess: "vpc-endpoint",
+    ...overrides,
+  };
+}
+
+function build(props: NetworkProps, configure: (network: Network) => void = () => undefined) {
+  const stack = testStack();
+  const network = new Network(stack, "Network", props);
+  configure(network);
+  return { network, json: synthesize(stack) };
+}
+
+describe("Network", () => {
+  describe("new VPC", () => {
+    it("creates a VPC with DNS and locks down its default security group", () => {
+      const { json } = build(newNetwork());
+      expect(onlyResource(json, "aws_vpc")).toMatchObject({
+        cidr_block: "10.0.0.0/16",
+        enable_dns_support: true,
+        enable_dns_hostnames: true,
+      });
+      const defaultGroup = onlyResource(json, "aws_default_security_group");
+      expect(defaultGroup.vpc_id).toBe(referenceTo(json, "aws_vpc", 0, "id"));
+      expect(defaultGroup).not.toHaveProperty("ingress");
+      expect(defaultGroup).not.toHaveProperty("egress");
+    });
+
+    it("creates one private subnet per zone in the lower half of the VPC, each with its own route table", () => {
+      const { network, json } = build(newNetwork());
+      const subnets = resources(json, "aws_subnet");
+      expect(subnets.map((s) => [s.availability_zone, s.cidr_block, s.map_public_ip_on_launch])).toEqual([
+        ["eu-west-1a", "10.0.0.0/19", false],
+        ["eu-west-1b", "10.0.32.0/19", false],
+        ["eu-west-1c", "10.0.64.0/19", false],
+      ]);
+      expect(network.privateSubnetIds).toHaveLength(3);
+      const associations = resources(json, "aws_route_table_association");
+      expect(associations.map((a) => [a.subnet_id, a.route_table_id])).toEqual(
+        [0, 1, 2].map((i) => [referenceTo(json, "aws_subnet", i, "id"), referenceTo(json, "aws_route_table", i, "id")])
+      );
+    });
+
+    it("sizes the subnets to the zone count", () => {
+      const { json } = build(newNetwork({ cidrBlock: "192.168.4.0/24", availabilityZones: ZONES.slice(0, 2) }));
+      expect(resources(json, "aws_subnet").map((s) => s.cidr_block)).toEqual(["192.168.4.0/26", "192.168.4.64/26"]);
+    });
+
+    it("keeps the private subnet CIDRs when switching to NAT gateways", () => {
+      const cidrs = (props: NewNetworkProps) =>
+        resources(build(props).json, "aws_subnet")
+          .filter((s) => s.tags.Name.includes("-private-"))
+          .map((s) => s.cidr_block);
+      expect(cidrs(newNetwork({ secretsManagerAccess: "nat-gateway" }))).toEqual(cidrs(newNetwork()));
+    });
+
+    describe("with a Secrets Manager endpoint", () => {
+      it("puts an interface endpoint with private DNS in the first endpointZoneCount subnets", () => {
+        const { json } = build(newNetwork({ endpointZoneCount: 2 }));
+        const endpoint = onlyResource(json, "aws_vpc_endpoint");
+        expect(endpoint).toMatchObject({ vpc_endpoint_type: "Interface", private_dns_enabled: true });
+        expect(endpoint.service_name).toMatch(
+          /^\$\{data\.aws_partition\.\w+\.reverse_dns_prefix\}\.\$\{data\.aws_region\.\w+\.region\}\.secretsmanager$/
+        );
+        expect(endpoint.subnet_ids).toEqual([0, 1].map((i) => referenceTo(json, "aws_subnet", i, "id")));
+        expect(endpoint.security_group_ids).toEqual([referenceTo(json, "aws_security_group", 0, "id")]);
+      });
+
+      it("puts the endpoint in every zone by default", () => {
+        const { json } = build(newNetwork());
+        expect(onlyResource(json, "aws_vpc_endpoint").subnet_ids).toHaveLength(3);
+      });
+
+      it("lets only the account's principals use the endpoint", () => {
+        const { json } = build(newNetwork());
+        expect(statementsOf(onlyResource(json, "aws_vpc_endpoint").policy)).toEqual([
+          expect.objectContaining({
+            Effect: "Allow",
+            Action: "secretsmanager:*",
+            Condition: {
+              StringEquals: {
+                "aws:PrincipalAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\.\w+\.account_id\}$/),
+              },
+            },
+          }),
+        ]);
+      });
+
+      it("gives the private route tables no default route and creates no internet access", () => {
+        const { json } = build(newNetwork());
+        expect(resources(json, "aws_route_table")).toHaveLength(3);
+        for (const table of resources(json, "aws_route_table")) expect(table).not.toHaveProperty("route");
+        for (const type of ["aws_route", "aws_internet_gateway", "aws_nat_gateway", "aws_eip"]) {
+          expect(resources(json, type)).toHaveLength(0);
+        }
+      });
+
+      it("admits only HTTPS from the registered security groups", () => {
+        const { network, json } = build(newNetwork(), (n) => {
+          n.allowSecretsManagerAccessFrom("RotationFunction", CLIENT_SG);
+          n.allowSecretsManagerAccessFrom("App", "sg-0fedcba9876543210");
+        });
+        const group = onlyResource(json, "aws_security_group");
+        expect(group).not.toHaveProperty("ingress");
+        expect(group).not.toHaveProperty("egress");
+        const rules = resources(json, "aws_vpc_security_group_ingress_rule");
+        expect(rules.map((r) => r.referenced_security_group_id).sort()).toEqual([CLIENT_SG, "sg-0fedcba9876543210"]);
+        for (const rule of rules) {
+          expect(rule).toMatchObject({
+            security_group_id: referenceTo(json, "aws_security_group", 0, "id"),
+            ip_protocol: "tcp",
+            from_port: 443,
+            to_port: 443,
+          });
+          expect(rule.description).toEqual(expect.any(String));
+          expect(rule).not.toHaveProperty("cidr_ipv4");
+        }
+        expect(network.secretsManagerEndpointSecurityGroupId).toBeDefined();
+      });
+
+      it("admits nothing until a security group is registered", () => {
+        expect(resources(build(newNetwork()).json, "aws_vpc_security_group_ingress_rule")).toHaveLength(0);
+      });
+    });
+
+    describe("with NAT gateways", () => {
+      it("routes every private subnet through a single NAT gateway by default", () => {
+        const { network, json } = build(newNetwork({ secretsManagerAccess: "nat-gateway" }));
+        const natGateway = onlyResource(json, "aws_nat_gateway");
+        expect(onlyResource(json, "aws_eip").domain).toBe("vpc");
+        expect(natGateway.allocation_id).toBe(referenceTo(json, "aws_eip", 0, "allocation_id"));
+        const publicSubnet = resources(json, "aws_subnet")[3];
+        expect(publicSubnet).toMatchObject({ cidr_block: "10.0.128.0/19", availability_zone: "eu-west-1a" });
+        expect(natGateway.subnet_id).toBe(referenceTo(json, "aws_subnet", 3, "id"));
+
+        const routes = resources(json, "aws_route");
+        const publicRoute = routes.find((r) => r.gateway_id !== undefined);
+        expect(publicRoute).toMatchObject({
+          destination_cidr_block: "0.0.0.0/0",
+          gateway_id: referenceTo(json, "aws_internet_gateway", 0, "id"),
+        });
+        const privateRoutes = routes.filter((r) => r.nat_gateway_id !== undefined);
+        expect(privateRoutes).toHaveLength(3);
+        for (const route of privateRoutes) {
+          expect(route).toMatchObject({
+            destination_cidr_block: "0.0.0.0/0",
+            nat_gateway_id: referenceTo(json, "aws_nat_gateway", 0, "id"),
+          });
+        }
+        expect(resources(json, "aws_vpc_endpoint")).toHaveLength(0);
+        expect(network.secretsManagerEndpointSecurityGroupId).toBeUndefined();
+        expect(network.secretsManagerAccess).toBe("nat-gateway");
+      });
+
+      it("routes each private subnet through the NAT gateway of its zone with per-zone gateways", () => {
+        const { json } = build(newNetwork({ secretsManagerAccess: "nat-gateway", natGateways: "per-zone" }));
+        expect(resources(json, "aws_nat_gateway")).toHaveLength(3);
+        expect(resources(json, "aws_eip")).toHaveLength(3);
+        const privateRoutes = resources(json, "aws_route").filter((r) => r.nat_gateway_id !== undefined);
+        expect(privateRoutes.map((r) => r.nat_gateway_id)).toEqual(
+          [0, 1, 2].map((i) => referenceTo(json, "aws_nat_gateway", i, "id"))
+        );
+        expect(resources(json, "aws_subnet").map((s) => s.cidr_block)).toEqual([
+          "10.0.0.0/19",
+          "10.0.32.0/19",
+          "10.0.64.0/19",
+          "10.0.128.0/19",
+          "10.0.160.0/19",
+          "10.0.192.0/19",
+        ]);
+        for (const subnet of resources(json, "aws_subnet")) expect(subnet.map_public_ip_on_launch).toBe(false);
+      });
+
+      it("refuses to register endpoint clients", () => {
+        expect(() =>
+          build(newNetwork({ secretsManagerAccess: "nat-gateway" }), (n) =>
+            n.allowSecretsManagerAccessFrom("RotationFunction", CLIENT_SG)
+          )
+        ).toThrow('secretsManagerAccess is "nat-gateway"; allowSecretsManagerAccessFrom needs "vpc-endpoint"');
+      });
+    });
+
+    describe("flow logs", () => {
+      it("are off by default", () => {
+        const { json } = build(newNetwork());
+        for (const type of ["aws_flow_log", "aws_cloudwatch_log_group", "aws_iam_role"]) {
+          expect(resources(json, type)).toHaveLength(0);
+        }
+      });
+
+      it("go to an encrypted log group through a role only VPC Flow Logs of the account can assume", () => {
+        const { json } = build(newNetwork({ flowLogRetentionDays: 90, flowLogKmsKeyArn: KEY_ARN }));
+        const logGroup = onlyResource(json, "aws_cloudwatch_log_group");
+        expect(logGroup).toMatchObject({ name: "/dev/vpc-flow-logs", retention_in_days: 90, kms_key_id: KEY_ARN });
+        expect(onlyResource(json, "aws_flow_log")).toMatchObject({
+          vpc_id: referenceTo(json, "aws_vpc", 0, "id"),
+          traffic_type: "ALL",
+          log_destination_type: "cloud-watch-logs",
+          log_destination: referenceTo(json, "aws_cloudwatch_log_group", 0, "arn"),
+          iam_role_arn: referenceTo(json, "aws_iam_role", 0, "arn"),
+        });
+
+        const [trust] = statementsOf(onlyResource(json, "aws_iam_role").assume_role_policy);
+        expect(trust.Principal).toEqual({ Service: "vpc-flow-logs.amazonaws.com" });
+        expect(trust.Condition?.StringEquals?.["aws:SourceAccount"]).toMatch(/account_id\}$/);
+        expect(trust.Condition?.ArnLike?.["aws:SourceArn"]).toMatch(/:vpc-flow-log\/\*$/);
+
+        const permissions = statementsOf(onlyResource(json, "aws_iam_role_policy").policy);
+        const logGroupArn = referenceTo(json, "aws_cloudwatch_log_group", 0, "arn");
+        expect(permissions[0].Resource).toEqual([logGroupArn, `${logGroupArn}:*`]);
+        for (const s of permissions) {
+          expect(s.Resource).not.toBe("*");
+          for (const action of [s.Action].flat())
+            expect(action).toMatch(/^logs:(CreateLogStream|PutLogEvents|Describe\w+)$/);
+        }
+      });
+
+      it("use CloudWatch Logs' own encryption without a key", () => {
+        const { json } = build(newNetwork({ flowLogRetentionDays: 14 }));
+        expect(onlyResource(json, "aws_cloudwatch_log_group")).not.toHaveProperty("kms_key_id");
+      });
+    });
+  });
+
+  describe("existing VPC", () => {
+    const existing = {
+      kind: "existing",
+      namePrefix: "prod",
+      vpcId: "vpc-0123456789abcdef0",
+      subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+    } as const;
+
+    it("creates only the endpoint and its security group, in the given subnets", () => {
+      const { network, json } = build({ ...existing, secretsManagerAccess: "vpc-endpoint" }, (n) =>
+        n.allowSecretsManagerAccessFrom("RotationFunction", CLIENT_SG)
+      );
+      expect(Object.keys(json.resource ?? {}).sort()).toEqual([
+        "aws_security_group",
+        "aws_vpc_endpoint",
+        "aws_vpc_security_group_ingress_rule",
+      ]);
+      expect(onlyResource(json, "aws_vpc_endpoint")).toMatchObject({
+        vpc_id: existing.vpcId,
+        subnet_ids: existing.subnetIds,
+      });
+      expect(onlyResource(json, "aws_security_group").vpc_id).toBe(existing.vpcId);
+      expect(network.vpcId).toBe(existing.vpcId);
+      expect(network.privateSubnetIds).toEqual(existing.subnetIds);
+    });
+
+    it("creates nothing when the subnets already reach a NAT gateway", () => {
+      const { network, json } = build({ ...existing, secretsManagerAccess: "nat-gateway" });
+      expect(json.resource).toBeUndefined();
+      expect(network.secretsManagerEndpointSecurityGroupId).toBeUndefined();
+    });
+  });
+
+  describe("validation", () => {
+    it.each<[string, NetworkProps, string]>([
+      [
+        "an unknown kind",
+        { ...newNetwork(), kind: "default" } as unknown as NetworkProps,
+        'kind is "default"; allowed: "new", "existing"',
+      ],
+      ["a bad name prefix", newNetwork({ namePrefix: "Dev_1" }), 'namePrefix is "Dev_1"; allowed: a lower-case letter'],
+      [
+        "an unknown Secrets Manager access",
+        newNetwork({ secretsManagerAccess: "proxy" as never }),
+        'secretsManagerAccess is "proxy"; allowed: "vpc-endpoint", "nat-gateway"',
+      ],
+      [
+        "fewer than two zones",
+        newNetwork({ availabilityZones: ["eu-west-1a"] }),
+        "availabilityZones has 1 item(s); allowed: at least 2",
+      ],
+      [
+        "a repeated zone",
+        newNetwork({ availabilityZones: ["eu-west-1a", "eu-west-1a"] }),
+        'availabilityZones lists "eu-west-1a" twice',
+      ],
+      ["a malformed zone", newNetwork({ availabilityZones: ["eu-west-1a", "west"] }), 'availabilityZones[1] is "west"'],
+      [
+        "zones of two regions",
+        newNetwork({ availabilityZones: ["eu-west-1a", "eu-central-1a"] }),
+        "allowed: zones of a single region",
+      ],
+      [
+        "a malformed CIDR",
+        newNetwork({ cidrBlock: "10.0.0/16" }),
+        'cidrBlock is "10.0.0/16"; allowed: an IPv4 CIDR with a prefix length from 16 to 24',
+      ],
+      ["an octet above 255", newNetwork({ cidrBlock: "10.256.0.0/16" }), 'cidrBlock is "10.256.0.0/16"'],
+      ["a prefix shorter than /16", newNetwork({ cidrBlock: "10.0.0.0/8" }), 'cidrBlock is "10.0.0.0/8"'],
+      ["a prefix longer than /24", newNetwork({ cidrBlock: "10.0.0.0/25" }), 'cidrBlock is "10.0.0.0/25"'],
+      [
+        "host bits in the CIDR",
+        newNetwork({ cidrBlock: "10.0.1.0/16" }),
+        'cidrBlock is "10.0.1.0/16"; allowed: a network address',
+      ],
+      [
+        "a CIDR too small for the zones",
+        newNetwork({
+          cidrBlock: "10.0.0.0/24",
+          availabilityZones: ["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((z) => `eu-west-1${z}`),
+        }),
+        "allowed: a block large enough for 18 subnets of at least /28 (at most a /23 for 9 zones)",
+      ],
+      [
+        "no endpoint zone",
+        newNetwork({ endpointZoneCount: 0 }),
+        "endpointZoneCount is 0; allowed: an integer from 1 to 3",
+      ],
+      [
+        "more endpoint zones than zones",
+        newNetwork({ endpointZoneCount: 4 }),
+        "endpointZoneCount is 4; allowed: an integer from 1 to 3",
+      ],
+      [
+        "an endpoint zone count with NAT gateways",
+        newNetwork({ secretsManagerAccess: "nat-gateway", endpointZoneCount: 1 }),
+        'endpointZoneCount is set; allowed only with secretsManagerAccess "vpc-endpoint"',
+      ],
+      [
+        "NAT gateways with an endpoint",
+        newNetwork({ natGateways: "single" }),
+        'natGateways is set; allowed only with secretsManagerAccess "nat-gateway"',
+      ],
+      [
+        "an unknown NAT gateway mode",
+        newNetwork({ secretsManagerAccess: "nat-gateway", natGateways: "two" as never }),
+        'natGateways is "two"; allowed: "single", "per-zone"',
+      ],
+      [
+        "a flow log retention CloudWatch does not accept",
+        newNetwork({ flowLogRetentionDays: 8 }),
+        "flowLogRetentionDays is 8; allowed: 1, 3, 5, 7, 14, 30",
+      ],
+      [
+        "a flow log key without flow logs",
+        newNetwork({ flowLogKmsKeyArn: KEY_ARN }),
+        "flowLogKmsKeyArn is set; allowed only with flowLogRetentionDays",
+      ],
+      [
+        "a malformed flow log key",
+        newNetwork({ flowLogRetentionDays: 7, flowLogKmsKeyArn: "alias/dev" }),
+        'flowLogKmsKeyArn is "alias/dev"; allowed: a KMS key ARN',
+      ],
+      [
+        "a malformed VPC ID",
+        {
+          kind: "existing",
+          namePrefix: "dev",
+          vpcId: "vpc-xyz",
+          subnetIds: ["subnet-01234567", "subnet-89abcdef"],
+          secretsManagerAccess: "vpc-endpoint",
+        },
+        'vpcId is "vpc-xyz"; allowed: a VPC ID',
+      ],
+      [
+        "a single existing subnet",
+        {
+          kind: "existing",
+          namePrefix: "dev",
+          vpcId: "vpc-01234567",
+          subnetIds: ["subnet-01234567"],
+          secretsManagerAccess: "vpc-endpoint",
+        },
+        "subnetIds has 1 item(s); allowed: at least 2",
+      ],
+      [
+        "a malformed subnet ID",
+        {
+          kind: "existing",
+          namePrefix: "dev",
+          vpcId: "vpc-01234567",
+          subnetIds: ["subnet-01234567", "sn-2"],
+          secretsManagerAccess: "nat-gateway",
+        },
+        'subnetIds[1] is "sn-2"; allowed: a subnet ID',
+      ],
+    ])("rejects %s", (_, props, message) => {
+      expect(() => new Network(testStack(), "Network", props)).toThrow(message);
+    });
+
+    it("rejects a malformed security group when registering an endpoint client", () => {
+      const network = new Network(testStack(), "Network", newNetwork());
+      expect(() => network.allowSecretsManagerAccessFrom("App", "app-sg")).toThrow(
+        'securityGroupId is "app-sg"; allowed: a security group ID'
+      );
+    });
+  });
+});

@@ -1,0 +1,216 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { buildApp } from "../../main";
+import { dev } from "../../environments/dev";
+import { prod } from "../../environments/prod";
+import type { EnvironmentConfig } from "../../environments/types";
+import { validateEnvironments } from "../../environments/validate";
+import { ensureRotationBundle, type RotationBundle } from "../../scripts/rotation-bundle";
+
+let bundle: RotationBundle;
+beforeAll(async () => {
+  bundle = await ensureRotationBundle();
+});
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+
+/** A deep copy of `base` changed by `edit`. */
+function variant(base: EnvironmentConfig, edit: (env: Mutable<EnvironmentConfig>) => void): EnvironmentConfig {
+  const copy = structuredClone(base) as Mutable<EnvironmentConfig>;
+  edit(copy);
+  return copy as EnvironmentConfig;
+}
+
+function build(envs: EnvironmentConfig[]): void {
+  buildApp({ environments: envs, bundle, outdir: mkdtempSync(path.join(tmpdir(), "invalid-")) });
+}
+
+// Each case: one invalid setting, and the single message synth fails with. Every
+// message names the environment, the field and what is allowed.
+const cases: [string, EnvironmentConfig, string][] = [
+  [
+    "recovery window of 3 days",
+    variant(dev, (e) => (e.keyValueSecrets![0].recoveryWindowDays = 3)),
+    'environment "dev": keyValueSecrets[0].recoveryWindowDays is 3; allowed: 0 (no recovery) or an integer from 7 to 30',
+  ],
+  [
+    "recovery window over 30 days",
+    variant(dev, (e) => (e.databaseUsers[0].recoveryWindowDays = 31)),
+    'environment "dev": databaseUsers[0].recoveryWindowDays is 31; allowed: 0 (no recovery) or an integer from 7 to 30',
+  ],
+  [
+    "rotation every 0 days",
+    variant(dev, (e) => (e.databaseUsers[0].rotation = { automaticallyAfterDays: 0 })),
+    'environment "dev": databaseUsers[0].rotation.automaticallyAfterDays is 0; allowed: an integer from 1 to 1000',
+  ],
+  [
+    "rotation every 1001 days",
+    variant(dev, (e) => (e.databaseUsers[0].rotation = { automaticallyAfterDays: 1001 })),
+    'environment "dev": databaseUsers[0].rotation.automaticallyAfterDays is 1001; allowed: an integer from 1 to 1000',
+  ],
+  [
+    "both a schedule expression and a number of days",
+    variant(
+      dev,
+      (e) =>
+        (e.databaseUsers[0].rotation = { automaticallyAfterDays: 30, scheduleExpression: "rate(10 days)" } as never),
+    ),
+    'environment "dev": databaseUsers[0].rotation sets both automaticallyAfterDays and scheduleExpression; allowed: exactly one of them',
+  ],
+  [
+    "a malformed schedule expression",
+    variant(dev, (e) => (e.databaseUsers[0].rotation = { scheduleExpression: "every tuesday" })),
+    'environment "dev": databaseUsers[0].rotation.scheduleExpression is "every tuesday"; allowed: rate(<N> hours) with N ≥ 4, rate(<N> days) with N from 1 to 1000, or cron(<6 fields>)',
+  ],
+  [
+    "a single availability zone",
+    variant(dev, (e) => {
+      if (e.network.kind === "new") e.network.availabilityZones = ["us-east-1a"];
+    }),
+    'environment "dev": network.availabilityZones has 1 item(s); allowed: at least 2',
+  ],
+  [
+    "a zone of another region",
+    variant(dev, (e) => {
+      if (e.network.kind === "new") e.network.availabilityZones = ["us-east-1a", "eu-west-1b"];
+    }),
+    'environment "dev": network.availabilityZones[1] is "eu-west-1b"; allowed: a zone of region us-east-1',
+  ],
+  [
+    "an invalid VPC CIDR",
+    variant(dev, (e) => {
+      if (e.network.kind === "new") e.network.cidrBlock = "10.0.0.0/8";
+    }),
+    'environment "dev": network.cidrBlock is "10.0.0.0/8"; allowed: an IPv4 CIDR with a prefix length from 16 to 24, e.g. 10.0.0.0/16',
+  ],
+  [
+    "more endpoint zones than zones",
+    variant(dev, (e) => {
+      if (e.network.kind === "new") e.network.endpointZoneCount = 3;
+    }),
+    'environment "dev": network.endpointZoneCount is 3; allowed: an integer from 1 to 2',
+  ],
+  [
+    "an unknown engine",
+    variant(dev, (e) => (e.database.engine = "oracle-ee" as never)),
+    'environment "dev": database.engine is "oracle-ee"; allowed: "mysql", "mariadb", "aurora-mysql", "postgres", "aurora-postgresql"',
+  ],
+  [
+    "backup retention of 40 days",
+    variant(dev, (e) => (e.database.backupRetentionDays = 40)),
+    'environment "dev": database.backupRetentionDays is 40; allowed: an integer from 1 to 35',
+  ],
+  [
+    "an enhanced monitoring interval RDS does not offer",
+    variant(dev, (e) => (e.database.monitoringIntervalSeconds = 7)),
+    'environment "dev": database.monitoringIntervalSeconds is 7; allowed: 0, 1, 5, 10, 15, 30, 60',
+  ],
+  [
+    "a log export the engine does not have",
+    variant(dev, (e) => (e.database.logExports = ["postgresql"])),
+    'environment "dev": database.logExports[0] is "postgresql"; allowed: "audit", "error", "general", "slowquery"',
+  ],
+  [
+    "prod without deletion protection",
+    variant(prod, (e) => (e.database.deletionProtection = false)),
+    'environment "prod": database.deletionProtection is not allowed in the production tier; allowed: true',
+  ],
+  [
+    "prod on the AWS-managed key",
+    variant(prod, (e) => (e.encryption = { kind: "aws-managed" })),
+    'environment "prod": encryption.kind is not allowed in the production tier; allowed: "customer-managed" or "existing"',
+  ],
+  [
+    "prod with a single-AZ database",
+    variant(prod, (e) => (e.database.multiAz = false)),
+    'environment "prod": database.multiAz is not allowed in the production tier; allowed: true',
+  ],
+  [
+    "a secret name with illegal characters",
+    variant(dev, (e) => (e.keyValueSecrets![0].secretName = "tutorials/My First Secret!")),
+    'environment "dev": keyValueSecrets[0].secretName is "tutorials/My First Secret!"; allowed: 1 to 512 letters, digits or /_+=.@-',
+  ],
+  [
+    "two secrets with one name",
+    variant(dev, (e) => (e.databaseUsers[0].secretName = e.keyValueSecrets![0].secretName)),
+    'environment "dev": secrets name "tutorials/MyFirstTutorialSecret" is used twice; allowed: one secret per name',
+  ],
+  [
+    "the master user as application user",
+    variant(dev, (e) => (e.databaseUsers[0].username = "adminuser")),
+    'environment "dev": databaseUsers[0].username is the master user "adminuser"; allowed: an application user of its own, not the master',
+  ],
+  [
+    "a privilege outside the allowed list",
+    variant(dev, (e) => (e.databaseUsers[0].privileges = ["SELECT", "DROP" as never])),
+    'environment "dev": databaseUsers[0].privileges[1] is "DROP"; allowed: "SELECT", "INSERT", "UPDATE", "DELETE"',
+  ],
+  [
+    "a password length under 16",
+    variant(dev, (e) => (e.rotationFunction.passwordLength = 8)),
+    'environment "dev": rotationFunction.passwordLength is 8; allowed: an integer from 16 to 128',
+  ],
+  [
+    "a function timeout over 15 minutes",
+    variant(dev, (e) => (e.rotationFunction.timeoutSeconds = 1000)),
+    'environment "dev": rotationFunction.timeoutSeconds is 1000; allowed: an integer from 10 to 900',
+  ],
+  [
+    "a log retention CloudWatch Logs does not accept",
+    variant(dev, (e) => (e.rotationFunction.logRetentionDays = 8)),
+    'environment "dev": rotationFunction.logRetentionDays is 8; allowed: 1, 3, 5, 7, 14, 30',
+  ],
+  [
+    "a Node.js runtime older than 22",
+    variant(dev, (e) => (e.rotationFunction.runtime = "nodejs20.x")),
+    'environment "dev": rotationFunction.runtime is "nodejs20.x"; allowed: nodejs22.x or a newer nodejs<NN>.x',
+  ],
+  [
+    "an existing key given by alias",
+    variant(dev, (e) => (e.encryption = { kind: "existing", keyArn: "alias/aws/secretsmanager" })),
+    'environment "dev": encryption.keyArn is "alias/aws/secretsmanager"; allowed: a KMS key ARN',
+  ],
+  [
+    "a KMS key deletion window of 5 days",
+    variant(prod, (e) => (e.encryption = { kind: "customer-managed", deletionWindowDays: 5 })),
+    'environment "prod": encryption.deletionWindowDays is 5; allowed: an integer from 7 to 30',
+  ],
+  [
+    "a malformed region",
+    variant(dev, (e) => (e.region = "us-east")),
+    'environment "dev": region is "us-east"; allowed: an AWS region name such as us-east-1',
+  ],
+  [
+    "an environment name with capitals",
+    variant(dev, (e) => (e.name = "Dev")),
+    'environment "Dev": name is "Dev"; allowed: 1–20 lower-case letters, digits or \'-\', starting with a letter',
+  ],
+  [
+    "Terraform Cloud without an organization",
+    variant(dev, (e) => (e.backend = { kind: "cloud", workspace: "dev" })),
+    'environment "dev": backend.organization is not set; allowed: a Terraform Cloud organization name, in the config or TFC_ORGANIZATION',
+  ],
+];
+
+describe("invalid configuration fails synth with one message naming environment, field and allowed values", () => {
+  const saved = process.env.TFC_ORGANIZATION;
+  beforeAll(() => delete process.env.TFC_ORGANIZATION);
+  afterAll(() => {
+    if (saved !== undefined) process.env.TFC_ORGANIZATION = saved;
+  });
+
+  test.each(cases)("%s", (_name, env, message) => {
+    expect(() => build([env])).toThrow(message);
+  });
+
+  test("the valid environments build", () => {
+    expect(() => build([dev, prod])).not.toThrow();
+  });
+
+  test("two environments with one name", () => {
+    expect(() => validateEnvironments([dev, { ...prod, name: "dev" }])).toThrow(
+      'environment "dev": name is used by another environment; allowed: a name no other environment in environments/index.ts uses',
+    );
+  });
+});

@@ -1,0 +1,49 @@
+import type { ConnectionOptions as MysqlConnectionOptions } from "mysql2";
+import type { ClientConfig as PgClientConfig } from "pg";
+import type { DatabaseCredentials } from "./connect-with-secret";
+
+/** The certificate authorities that database server certificates are verified against. */
+export interface DatabaseTls {
+  /**
+   * PEM CA bundle (one string may hold many certificates), e.g. the RDS bundle (`/var/runtime/ca-cert.pem` on Lambda's Node
+   * runtimes, or AWS's `global-bundle.pem`).
+   * @default Node's built-in root certificates (which do not include the RDS CAs)
+   */
+  readonly ca?: string | Buffer;
+}
+
+/**
+ * mysql2 connection options for a credential secret. TLS with server certificate and
+ * host name verification unless the secret says `"ssl": false`; never a fallback to
+ * plaintext. Spread it to add driver options, e.g. `{ ...mysqlConnectionOptions(c), connectTimeout: 5000 }`.
+ */
+export function mysqlConnectionOptions(credentials: DatabaseCredentials, tls: DatabaseTls = {}): MysqlConnectionOptions {
+  return {
+    host: credentials.host,
+    port: credentials.port,
+    user: credentials.username,
+    password: credentials.password,
+    ...(credentials.dbname === undefined ? {} : { database: credentials.dbname }),
+    ...(credentials.ssl === false ? {} : { ssl: verifiedTls(tls) }),
+  };
+}
+
+/**
+ * pg client configuration for a credential secret, with the same TLS rule as
+ * {@link mysqlConnectionOptions}. Without `dbname`, pg connects to the database named
+ * like the user.
+ */
+export function pgClientConfig(credentials: DatabaseCredentials, tls: DatabaseTls = {}): PgClientConfig {
+  return {
+    host: credentials.host,
+    port: credentials.port,
+    user: credentials.username,
+    password: credentials.password,
+    ...(credentials.dbname === undefined ? {} : { database: credentials.dbname }),
+    ssl: credentials.ssl === false ? false : verifiedTls(tls),
+  };
+}
+
+function verifiedTls({ ca }: DatabaseTls): { rejectUnauthorized: true; ca?: string | Buffer } {
+  return { rejectUnauthorized: true, ...(ca === undefined ? {} : { ca }) };
+}

@@ -1,0 +1,233 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { checkAwsIdentifier } from "./aws-formats";
+import { AwsContext } from "./aws-context";
+import { policyDocument, type PolicyStatement } from "./policy-document";
+import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern } from "./validation";
+
+/** Where the key that encrypts the secrets, the database and the logs comes from. */
+export const ENCRYPTION_KINDS = ["aws-managed", "customer-managed", "existing"] as const;
+export type EncryptionKind = (typeof ENCRYPTION_KINDS)[number];
+
+/** The AWS-managed keys (`aws/secretsmanager`, `aws/rds`, ...): no key resource and no key policy of ours. */
+export interface AwsManagedKeyProps {
+  /** Use each service's AWS-managed key; consumers omit `kms_key_id`. */
+  readonly kind: "aws-managed";
+}
+
+/** A new customer-managed key with automatic rotation and a least-privilege key policy. */
+export interface CustomerManagedKeyProps {
+  /** Create a new key. */
+  readonly kind: "customer-managed";
+  /**
+   * Alias of the key: `alias/` followed by letters, digits, `/`, `_` or `-`, at most 256
+   * characters, not under `alias/aws/`. Typically `alias/<environment>-secrets`.
+   */
+  readonly aliasName: string;
+  /** Description of the key. @default "Encrypts secrets, database storage and logs" */
+  readonly description?: string;
+  /** Waiting period before a deleted key is destroyed, 7–30 days. @default 30 */
+  readonly deletionWindowDays?: number;
+  /**
+   * IAM role or user ARNs allowed to administer the key (not to use it), besides the
+   * account root, which always may.
+   * @default []
+   */
+  readonly adminPrincipalArns?: readonly string[];
+}
+
+/**
+ * A key that already exists. Its key policy is not managed here: it must let Secrets
+ * Manager, RDS and CloudWatch Logs use the key as {@link CustomerManagedKeyProps} does.
+ */
+export interface ExistingKeyProps {
+  /** Use an existing key. */
+  readonly kind: "existing";
+  /** ARN of the key, `arn:<partition>:kms:<region>:<account>:key/<key id>` (an alias ARN is not accepted). */
+  readonly keyArn: string;
+}
+
+/** Props of {@link EncryptionKey}: one variant per {@link EncryptionKind}. */
+export type EncryptionKeyProps = AwsManagedKeyProps | CustomerManagedKeyProps | ExistingKeyProps;
+
+/** What a principal may do with the key through Secrets Manager. */
+export type SecretsManagerKeyAccess = "decrypt" | "encrypt-decrypt";
+
+/** Key administration without use: what the account root and the admin principals get. */
+const ADMIN_ACTIONS = [
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:ListKeyPolicies",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RevokeGrant",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
+];
+
+/** What Secrets Manager and RDS need on behalf of the account's principals (as in their AWS-managed keys). */
+const VIA_SERVICE_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:CreateGrant",
+  "kms:ListGrants",
+  "kms:DescribeKey",
+];
+
+/** Services that encrypt alert messages for an encrypted SNS topic: EventBridge rules and CloudWatch alarms. */
+const ALERT_PUBLISHER_PRINCIPALS = ["events.amazonaws.com", "cloudwatch.amazonaws.com"];
+
+const ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
+
+/**
+ * The KMS key of an environment: the AWS-managed keys, a new customer-managed key, or an
+ * existing key.
+ *
+ * The customer-managed key's policy names no wildcard principal. The account root may
+ * administer the key (so it cannot be locked out) but not use it; the account's
+ * principals may use it only through Secrets Manager and RDS (`kms:ViaService`), and
+ * still need an IAM policy for that, see {@link viaSecretsManagerStatements}; CloudWatch
+ * Logs may use it for log groups of the account; EventBridge and CloudWatch may use it
+ * to publish to an encrypted SNS topic of the account.
+ */
+export class EncryptionKey extends Construct {
+  /** Where the key comes from. */
+  public readonly kind: EncryptionKind;
+  /**
+   * ARN of the key, for `kms_key_id` attributes and IAM policies; `undefined` for the
+   * AWS-managed keys, in which case consumers omit `kms_key_id`.
+   */
+  public readonly keyArn: string | undefined;
+  /** Whether a customer-managed key (new or existing) is used, that is whether {@link keyArn} is set. */
+  public readonly isCustomerManaged: boolean;
+  /** The alias, `alias/...`, of a new customer-managed key; otherwise `undefined`. */
+  public readonly aliasName: string | undefined;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    checkOneOf("kind", props.kind, ENCRYPTION_KINDS);
+    this.kind = props.kind;
+    switch (props.kind) {
+      case "aws-managed":
+        this.keyArn = undefined;
+        this.aliasName = undefined;
+        break;
+      case "customer-managed": {
+        const key = this.createKey(props);
+        this.keyArn = key.arn;
+        this.aliasName = props.aliasName;
+        break;
+      }
+      case "existing":
+        checkAwsIdentifier("keyArn", props.keyArn, "kms-key-arn");
+        this.keyArn = props.keyArn;
+        this.aliasName = undefined;
+        break;
+    }
+    this.isCustomerManaged = this.keyArn !== undefined;
+  }
+
+  /**
+   * IAM policy statements letting a principal use the key only through Secrets Manager
+   * in this region (`kms:ViaService`): `decrypt` to read secrets, `encrypt-decrypt` to
+   * also write new secret versions. Empty for the AWS-managed key, whose key policy
+   * already allows the account's principals through the service.
+   */
+  public viaSecretsManagerStatements(access: SecretsManagerKeyAccess = "decrypt"): PolicyStatement[] {
+    if (this.keyArn === undefined) return [];
+    const context = AwsContext.of(this);
+    return [
+      {
+        Sid: access === "decrypt" ? "DecryptViaSecretsManager" : "EncryptDecryptViaSecretsManager",
+        Effect: "Allow",
+        Action: access === "decrypt" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: this.keyArn,
+        Condition: { StringEquals: { "kms:ViaService": context.regionalServiceHost("secretsmanager") } },
+      },
+    ];
+  }
+
+  private createKey(props: CustomerManagedKeyProps): KmsKey {
+    const deletionWindowDays = props.deletionWindowDays ?? 30;
+    const adminPrincipalArns = props.adminPrincipalArns ?? [];
+    checkPattern(
+      "aliasName",
+      props.aliasName,
+      ALIAS_PATTERN,
+      "alias/ followed by 1 to 250 letters, digits, /, _ or -, not under alias/aws/"
+    );
+    checkIntegerRange("deletionWindowDays", deletionWindowDays, 7, 30);
+    checkDistinctList("adminPrincipalArns", adminPrincipalArns, 0);
+    adminPrincipalArns.forEach((arn, i) => checkAwsIdentifier(`adminPrincipalArns[${i}]`, arn, "iam-principal-arn"));
+
+    const key = new KmsKey(this, "Key", {
+      description: props.description ?? "Encrypts secrets, database storage and logs",
+      enableKeyRotation: true,
+      deletionWindowInDays: deletionWindowDays,
+      policy: policyDocument(this.keyPolicyStatements(adminPrincipalArns)),
+    });
+    new KmsAlias(this, "Alias", { name: props.aliasName, targetKeyId: key.keyId });
+    return key;
+  }
+
+  private keyPolicyStatements(adminPrincipalArns: readonly string[]): PolicyStatement[] {
+    const context = AwsContext.of(this);
+    const administer = (Sid: string, principals: readonly string[]): PolicyStatement => ({
+      Sid,
+      Effect: "Allow",
+      Principal: { AWS: principals },
+      Action: ADMIN_ACTIONS,
+      Resource: "*",
+    });
+    return [
+      administer("AccountRootAdministersKey", [context.accountRootArn]),
+      ...(adminPrincipalArns.length > 0 ? [administer("AdminsAdministerKey", adminPrincipalArns)] : []),
+      {
+        Sid: "AccountUsesKeyViaSecretsManagerAndRds",
+        Effect: "Allow",
+        Principal: { AWS: context.accountRootArn },
+        Action: VIA_SERVICE_ACTIONS,
+        Resource: "*",
+        Condition: {
+          StringEquals: {
+            "kms:CallerAccount": context.accountId,
+            "kms:ViaService": [context.regionalServiceHost("secretsmanager"), context.regionalServiceHost("rds")],
+          },
+        },
+      },
+      {
+        Sid: "CloudWatchLogsUsesKeyForAccountLogGroups",
+        Effect: "Allow",
+        Principal: { Service: context.regionalServiceHost("logs") },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": context.arn("logs", "*") } },
+      },
+      {
+        Sid: "AlertPublishersUseKeyForEncryptedTopics",
+        Effect: "Allow",
+        Principal: { Service: ALERT_PUBLISHER_PRINCIPALS },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": context.accountId } },
+      },
+    ];
+  }
+}

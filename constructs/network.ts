@@ -1,0 +1,455 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+import { AwsContext } from "./aws-context";
+import { checkAwsIdentifier, checkLogRetentionDays } from "./aws-formats";
+import { policyDocument } from "./policy-document";
+import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";
+
+/** How functions in the private subnets reach the Secrets Manager API. */
+export const SECRETS_MANAGER_ACCESS = ["vpc-endpoint", "nat-gateway"] as const;
+export type SecretsManagerAccess = (typeof SECRETS_MANAGER_ACCESS)[number];
+
+/** One NAT gateway for every zone, or one per zone. */
+export const NAT_GATEWAY_MODES = ["single", "per-zone"] as const;
+export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
+
+/** Whether the VPC is created here or already exists. */
+export const NETWORK_KINDS = ["new", "existing"] as const;
+export type NetworkKind = (typeof NETWORK_KINDS)[number];
+
+/** Props shared by both kinds of {@link Network}. */
+interface NetworkBaseProps {
+  /**
+   * Prefix of resource names and `Name` tags: a lower-case letter, then lower-case
+   * letters, digits or `-`, at most 32 characters. Typically the environment name.
+   */
+  readonly namePrefix: string;
+  /**
+   * How the private subnets reach Secrets Manager: `vpc-endpoint` creates an interface
+   * endpoint with private DNS (its security group admits only the groups registered with
+   * {@link Network.allowSecretsManagerAccessFrom}); `nat-gateway` routes to the internet
+   * through NAT gateways (for an existing VPC: the subnets already do).
+   */
+  readonly secretsManagerAccess: SecretsManagerAccess;
+}
+
+/** A new VPC with one private subnet per availability zone. */
+export interface NewNetworkProps extends NetworkBaseProps {
+  /** Create the VPC. */
+  readonly kind: "new";
+  /**
+   * IPv4 CIDR of the VPC, a network address with a prefix length from 16 to 24. The
+   * lower half holds the private subnets, one per zone; the upper half the public subnets
+   * of the NAT gateways. Each subnet must be at least a /28.
+   */
+  readonly cidrBlock: string;
+  /** Distinct availability zones of one region, at least two, e.g. `["eu-west-1a", "eu-west-1b"]`. */
+  readonly availabilityZones: readonly string[];
+  /**
+   * With `vpc-endpoint`: how many zones (the first ones listed) get an endpoint
+   * interface, from 1 (cheapest) to the number of zones (resilient to a zone outage).
+   * @default the number of availabilityZones
+   */
+  readonly endpointZoneCount?: number;
+  /**
+   * With `nat-gateway`: one NAT gateway shared by every zone, or one per zone (resilient
+   * to a zone outage).
+   * @default "single"
+   */
+  readonly natGateways?: NatGatewayMode;
+  /**
+   * Retention in days of the VPC flow logs (all traffic) in CloudWatch Logs, one of the
+   * values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...).
+   * @default no flow logs
+   */
+  readonly flowLogRetentionDays?: number;
+  /**
+   * ARN of the KMS key that encrypts the flow log group; only with `flowLogRetentionDays`.
+   * @default CloudWatch Logs' own encryption
+   */
+  readonly flowLogKmsKeyArn?: string;
+}
+
+/** An existing VPC: nothing is created but the Secrets Manager endpoint, if chosen. */
+export interface ExistingNetworkProps extends NetworkBaseProps {
+  /** Use an existing VPC. */
+  readonly kind: "existing";
+  /** ID of the VPC, `vpc-...`; with `vpc-endpoint` it needs DNS support and DNS hostnames enabled. */
+  readonly vpcId: string;
+  /**
+   * Private subnets of the VPC, at least two, each in a different zone: the database and
+   * the rotation function use them, and with `vpc-endpoint` each gets an endpoint interface.
+   */
+  readonly subnetIds: readonly string[];
+}
+
+/** Props of {@link Network}: one variant per {@link NetworkKind}. */
+export type NetworkProps = NewNetworkProps | ExistingNetworkProps;
+
+const HTTPS_PORT = 443;
+const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+const AVAILABILITY_ZONE_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+[a-z]$/;
+const CIDR_PATTERN =
+  /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(?:1[6-9]|2[0-4])$/;
+/** AWS's smallest subnet. */
+const MAX_SUBNET_PREFIX = 28;
+
+/**
+ * The network of the database and the rotation function: private subnets in at least two
+ * zones, and a way to reach Secrets Manager from them.
+ *
+ * A new VPC gets DNS support, a locked-down default security group (no rules), one
+ * private subnet per zone with its own route table, and either a Secrets Manager
+ * interface endpoint (the private route tables then have no default route) or an
+ * internet gateway with public subnets and NAT gateways. Optional flow logs go to a
+ * CloudWatch log group (encrypted with the given key) through a role that only VPC Flow
+ * Logs of this account can assume.
+ */
+export class Network extends Construct {
+  /** ID of the VPC. */
+  public readonly vpcId: string;
+  /** IDs of the private subnets, one per zone, for the database and the rotation function. */
+  public readonly privateSubnetIds: string[];
+  /** How the private subnets reach Secrets Manager. */
+  public readonly secretsManagerAccess: SecretsManagerAccess;
+  /**
+   * ID of the Secrets Manager endpoint's security group, with `vpc-endpoint`: clients need
+   * egress on 443 to it. `undefined` with `nat-gateway`.
+   */
+  public readonly secretsManagerEndpointSecurityGroupId: string | undefined;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    checkOneOf("kind", props.kind, NETWORK_KINDS);
+    checkPattern(
+      "namePrefix",
+      props.namePrefix,
+      NAME_PREFIX_PATTERN,
+      "a lower-case letter, then lower-case letters, digits or -, at most 32 characters"
+    );
+    checkOneOf("secretsManagerAccess", props.secretsManagerAccess, SECRETS_MANAGER_ACCESS);
+    this.secretsManagerAccess = props.secretsManagerAccess;
+
+    let endpointSubnetIds: string[];
+    if (props.kind === "new") {
+      const layout = validateNewNetwork(props);
+      const vpc = new Vpc(this, "Vpc", {
+        cidrBlock: props.cidrBlock,
+        enableDnsSupport: true,
+        enableDnsHostnames: true,
+        tags: { Name: props.namePrefix },
+      });
+      this.vpcId = vpc.id;
+      this.privateSubnetIds = this.createSubnets(props, layout);
+      endpointSubnetIds = this.privateSubnetIds.slice(0, props.endpointZoneCount ?? this.privateSubnetIds.length);
+      if (props.flowLogRetentionDays !== undefined) {
+        this.createFlowLogs(props.namePrefix, props.flowLogRetentionDays, props.flowLogKmsKeyArn);
+      }
+    } else {
+      checkAwsIdentifier("vpcId", props.vpcId, "vpc-id");
+      checkDistinctList("subnetIds", props.subnetIds, 2);
+      props.subnetIds.forEach((subnetId, i) => checkAwsIdentifier(`subnetIds[${i}]`, subnetId, "subnet-id"));
+      this.vpcId = props.vpcId;
+      this.privateSubnetIds = [...props.subnetIds];
+      endpointSubnetIds = this.privateSubnetIds;
+    }
+
+    this.secretsManagerEndpointSecurityGroupId =
+      props.secretsManagerAccess === "vpc-endpoint"
+        ? this.createSecretsManagerEndpoint(props.namePrefix, endpointSubnetIds)
+        : undefined;
+  }
+
+  /**
+   * Lets a security group reach the Secrets Manager endpoint on port 443 (a standalone
+   * ingress rule on the endpoint's group). Only with `vpc-endpoint`; the client's group
+   * also needs the matching egress rule.
+   * @param id construct ID of the rule, unique within this network
+   * @param securityGroupId the client's security group, e.g. the rotation function's
+   */
+  public allowSecretsManagerAccessFrom(id: string, securityGroupId: string): VpcSecurityGroupIngressRule {
+    if (this.secretsManagerEndpointSecurityGroupId === undefined) {
+      throw new ValidationError(
+        "secretsManagerAccess",
+        `is "${this.secretsManagerAccess}"; allowSecretsManagerAccessFrom needs "vpc-endpoint"`
+      );
+    }
+    checkAwsIdentifier("securityGroupId", securityGroupId, "security-group-id");
+    return new VpcSecurityGroupIngressRule(this, id, {
+      securityGroupId: this.secretsManagerEndpointSecurityGroupId,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: HTTPS_PORT,
+      toPort: HTTPS_PORT,
+      description: `HTTPS to Secrets Manager from ${id}`,
+    });
+  }
+
+  /** The interface endpoint and its security group (no rules until clients are registered); returns the group's ID. */
+  private createSecretsManagerEndpoint(namePrefix: string, subnetIds: string[]): string {
+    const context = AwsContext.of(this);
+    const securityGroup = new SecurityGroup(this, "SecretsManagerEndpointSecurityGroup", {
+      name: `${namePrefix}-secretsmanager-endpoint`,
+      description: "Secrets Manager interface endpoint: HTTPS from registered security groups only",
+      vpcId: this.vpcId,
+      tags: { Name: `${namePrefix}-secretsmanager-endpoint` },
+    });
+    new VpcEndpoint(this, "SecretsManagerEndpoint", {
+      vpcId: this.vpcId,
+      serviceName: `${context.reverseDnsPrefix}.${context.region}.secretsmanager`,
+      vpcEndpointType: "Interface",
+      privateDnsEnabled: true,
+      subnetIds,
+      securityGroupIds: [securityGroup.id],
+      // Only the account's own principals may call Secrets Manager through the endpoint.
+      policy: policyDocument([
+        {
+          Sid: "AccountPrincipalsOnly",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "secretsmanager:*",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalAccount": context.accountId } },
+        },
+      ]),
+      tags: { Name: `${namePrefix}-secretsmanager` },
+    });
+    return securityGroup.id;
+  }
+
+  /**
+   * The default security group locked down, one private subnet per zone with its own
+   * route table, and with `nat-gateway` the NAT gateways the route tables point to.
+   * Returns the private subnet IDs.
+   */
+  private createSubnets(props: NewNetworkProps, layout: SubnetLayout): string[] {
+    const name = props.namePrefix;
+    const zones = props.availabilityZones;
+    // Adopting the default security group removes all its rules: nothing can use it by accident.
+    new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
+      vpcId: this.vpcId,
+      tags: { Name: `${name}-default-no-rules` },
+    });
+    const natGatewayIds =
+      props.secretsManagerAccess === "nat-gateway"
+        ? this.createNatGateways(name, zones.slice(0, props.natGateways === "per-zone" ? zones.length : 1), layout)
+        : [];
+    return zones.map((zone, i) => {
+      const subnet = new Subnet(this, `PrivateSubnet${i}`, {
+        vpcId: this.vpcId,
+        availabilityZone: zone,
+        cidrBlock: layout.privateCidr(i),
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${name}-private-${zone}` },
+      });
+      const routeTable = new RouteTable(this, `PrivateRouteTable${i}`, {
+        vpcId: this.vpcId,
+        tags: { Name: `${name}-private-${zone}` },
+      });
+      new RouteTableAssociation(this, `PrivateRouteTableAssociation${i}`, {
+        subnetId: subnet.id,
+        routeTableId: routeTable.id,
+      });
+      if (natGatewayIds.length > 0) {
+        new Route(this, `PrivateDefaultRoute${i}`, {
+          routeTableId: routeTable.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: natGatewayIds[i % natGatewayIds.length],
+        });
+      }
+      return subnet.id;
+    });
+  }
+
+  /**
+   * An internet gateway, and in each of `zones` a public subnet with an Elastic IP and a
+   * NAT gateway. Returns the NAT gateway IDs.
+   */
+  private createNatGateways(name: string, zones: readonly string[], layout: SubnetLayout): string[] {
+    const internetGateway = new InternetGateway(this, "InternetGateway", { vpcId: this.vpcId, tags: { Name: name } });
+    const publicRouteTable = new RouteTable(this, "PublicRouteTable", {
+      vpcId: this.vpcId,
+      tags: { Name: `${name}-public` },
+    });
+    new Route(this, "PublicDefaultRoute", {
+      routeTableId: publicRouteTable.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: internetGateway.id,
+    });
+    return zones.map((zone, i) => {
+      const subnet = new Subnet(this, `PublicSubnet${i}`, {
+        vpcId: this.vpcId,
+        availabilityZone: zone,
+        cidrBlock: layout.publicCidr(i),
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${name}-public-${zone}` },
+      });
+      new RouteTableAssociation(this, `PublicRouteTableAssociation${i}`, {
+        subnetId: subnet.id,
+        routeTableId: publicRouteTable.id,
+      });
+      const eip = new Eip(this, `NatEip${i}`, {
+        domain: "vpc",
+        tags: { Name: `${name}-nat-${zone}` },
+        dependsOn: [internetGateway],
+      });
+      return new NatGateway(this, `NatGateway${i}`, {
+        allocationId: eip.allocationId,
+        subnetId: subnet.id,
+        tags: { Name: `${name}-${zone}` },
+        dependsOn: [internetGateway],
+      }).id;
+    });
+  }
+
+  /** Flow logs of all traffic to a log group, through a role that only VPC Flow Logs of this account can assume. */
+  private createFlowLogs(name: string, retentionDays: number, kmsKeyArn: string | undefined): void {
+    const context = AwsContext.of(this);
+    const logGroup = new CloudwatchLogGroup(this, "FlowLogGroup", {
+      name: `/${name}/vpc-flow-logs`,
+      retentionInDays: retentionDays,
+      kmsKeyId: kmsKeyArn,
+    });
+    const role = new IamRole(this, "FlowLogRole", {
+      name: `${name}-vpc-flow-logs`,
+      description: `Delivers the flow logs of VPC ${name} to CloudWatch Logs`,
+      assumeRolePolicy: policyDocument([
+        {
+          Sid: "VpcFlowLogsOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": context.accountId },
+            ArnLike: { "aws:SourceArn": context.arn("ec2", "vpc-flow-log/*") },
+          },
+        },
+      ]),
+    });
+    new IamRolePolicy(this, "FlowLogRolePolicy", {
+      role: role.name,
+      name: "deliver-flow-logs",
+      policy: policyDocument([
+        {
+          Sid: "WriteFlowLogGroup",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: [logGroup.arn, `${logGroup.arn}:*`],
+        },
+        {
+          Sid: "DescribeLogGroups",
+          Effect: "Allow",
+          Action: "logs:DescribeLogGroups",
+          Resource: context.arn("logs", "log-group:*"),
+        },
+      ]),
+    });
+    new FlowLog(this, "FlowLog", {
+      vpcId: this.vpcId,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
+      tags: { Name: name },
+    });
+  }
+}
+
+/** Validates the props of a new VPC; returns its subnet layout. */
+function validateNewNetwork(props: NewNetworkProps): SubnetLayout {
+  const zones = props.availabilityZones;
+  checkDistinctList("availabilityZones", zones, 2);
+  zones.forEach((zone, i) =>
+    checkPattern(`availabilityZones[${i}]`, zone, AVAILABILITY_ZONE_PATTERN, "an availability zone such as eu-west-1a")
+  );
+  if (new Set(zones.map((zone) => zone.slice(0, -1))).size > 1) {
+    throw new ValidationError("availabilityZones", `is ${JSON.stringify(zones)}; allowed: zones of a single region`);
+  }
+  const layout = subnetLayout(props.cidrBlock, zones.length);
+  if (props.secretsManagerAccess === "vpc-endpoint") {
+    if (props.natGateways !== undefined) {
+      throw new ValidationError("natGateways", 'is set; allowed only with secretsManagerAccess "nat-gateway"');
+    }
+    if (props.endpointZoneCount !== undefined) {
+      checkIntegerRange("endpointZoneCount", props.endpointZoneCount, 1, zones.length);
+    }
+  } else {
+    if (props.endpointZoneCount !== undefined) {
+      throw new ValidationError("endpointZoneCount", 'is set; allowed only with secretsManagerAccess "vpc-endpoint"');
+    }
+    if (props.natGateways !== undefined) {
+      checkOneOf("natGateways", props.natGateways, NAT_GATEWAY_MODES);
+    }
+  }
+  if (props.flowLogRetentionDays !== undefined) {
+    checkLogRetentionDays("flowLogRetentionDays", props.flowLogRetentionDays);
+  } else if (props.flowLogKmsKeyArn !== undefined) {
+    throw new ValidationError("flowLogKmsKeyArn", "is set; allowed only with flowLogRetentionDays");
+  }
+  if (props.flowLogKmsKeyArn !== undefined) {
+    checkAwsIdentifier("flowLogKmsKeyArn", props.flowLogKmsKeyArn, "kms-key-arn");
+  }
+  return layout;
+}
+
+/** CIDRs of the subnets: private subnet `i` in slot `i` of the lower half, public subnet `i` in slot `i` of the upper half. */
+interface SubnetLayout {
+  privateCidr(index: number): string;
+  publicCidr(index: number): string;
+}
+
+/**
+ * Splits the VPC CIDR into equal subnets, enough for one private and one public subnet
+ * per zone. Private subnets keep their CIDRs whether or not public subnets exist, so
+ * switching between endpoint and NAT gateways never replaces them.
+ */
+function subnetLayout(cidrBlock: string, zoneCount: number): SubnetLayout {
+  checkPattern(
+    "cidrBlock",
+    cidrBlock,
+    CIDR_PATTERN,
+    "an IPv4 CIDR with a prefix length from 16 to 24, e.g. 10.0.0.0/16"
+  );
+  const [address, prefixText] = cidrBlock.split("/");
+  const prefix = Number(prefixText);
+  const base = address.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
+  if (base % 2 ** (32 - prefix) !== 0) {
+    throw new ValidationError("cidrBlock", `is "${cidrBlock}"; allowed: a network address (no host bits set)`);
+  }
+  const halfBits = Math.ceil(Math.log2(zoneCount));
+  const subnetPrefix = prefix + 1 + halfBits;
+  if (subnetPrefix > MAX_SUBNET_PREFIX) {
+    throw new ValidationError(
+      "cidrBlock",
+      `is "${cidrBlock}"; allowed: a block large enough for ${
+        2 * zoneCount
+      } subnets of at least /${MAX_SUBNET_PREFIX} ` +
+        `(at most a /${MAX_SUBNET_PREFIX - 1 - halfBits} for ${zoneCount} zones)`
+    );
+  }
+  const subnetSize = 2 ** (32 - subnetPrefix);
+  const cidr = (slot: number): string => {
+    const start = base + slot * subnetSize;
+    const octets = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256);
+    return `${octets.join(".")}/${subnetPrefix}`;
+  };
+  return {
+    privateCidr: (index) => cidr(index),
+    publicCidr: (index) => cidr(2 ** halfBits + index),
+  };
+}

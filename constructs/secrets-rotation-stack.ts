@@ -1,0 +1,220 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import {
+  CloudBackend,
+  type ITerraformDependable,
+  LocalBackend,
+  NamedCloudWorkspace,
+  TerraformOutput,
+  TerraformStack,
+} from "cdktf";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../environments/types";
+import { forEnvironment, resolveCloudBackend } from "../environments/validate";
+import { ROTATION_STRATEGIES, type RotationStrategy } from "../lambda/secret-contract";
+import type { RotationBundle } from "../scripts/rotation-bundle";
+import { Database } from "./database";
+import { DatabaseCredentialSecret } from "./database-credential-secret";
+import { EncryptionKey } from "./encryption-key";
+import { KeyValueSecret } from "./key-value-secret";
+import { Network } from "./network";
+import { RotationAlerts } from "./rotation-alerts";
+import { RotationFunction } from "./rotation-function";
+import { withinField } from "./validation";
+
+/**
+ * One environment: its key, network, database, rotation functions, secrets, alerts and
+ * outputs, from an {@link EnvironmentConfig}. Each construct validates its own props;
+ * their errors come out prefixed with the environment and the configuration path, e.g.
+ * `environment "dev": database.backupRetentionDays is 40; allowed: an integer from 1 to 35`.
+ */
+export class SecretsRotationStack extends TerraformStack {
+  constructor(scope: Construct, env: EnvironmentConfig, bundle: RotationBundle) {
+    super(scope, env.name);
+    try {
+      this.build(env, bundle);
+    } catch (error) {
+      throw forEnvironment(env.name, error);
+    }
+  }
+
+  private build(env: EnvironmentConfig, bundle: RotationBundle): void {
+    new AwsProvider(this, "aws", {
+      region: env.region,
+      defaultTags: [{ tags: { ...env.tags, Environment: env.name, ManagedBy: "cdktf" } }],
+    });
+    this.configureBackend(env);
+
+    const encryption = env.encryption;
+    const key = withinField("encryption", () =>
+      new EncryptionKey(
+        this,
+        "EncryptionKey",
+        encryption.kind === "customer-managed" ? { ...encryption, aliasName: `alias/${env.name}-secrets` } : encryption,
+      ),
+    );
+    const network = withinField("network", () =>
+      new Network(this, "Network", {
+        ...env.network,
+        namePrefix: env.name,
+        ...(env.network.kind === "new" && env.network.flowLogRetentionDays !== undefined
+          ? { flowLogKmsKeyArn: key.keyArn }
+          : {}),
+      }),
+    );
+    const database = withinField("database", () => {
+      const { applicationSecurityGroupIds, ...settings } = env.database;
+      const db = new Database(this, "Database", {
+        ...settings,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        kmsKeyArn: key.keyArn,
+      });
+      (applicationSecurityGroupIds ?? []).forEach((sg, i) =>
+        withinField(`applicationSecurityGroupIds[${i}]`, () =>
+          db.allowConnectionsFrom(`Application${i}`, sg, `Application security group ${i + 1}`),
+        ),
+      );
+      return db;
+    });
+
+    const functions = new Map<RotationStrategy, { fn: RotationFunction; networkRules: ITerraformDependable[] }>();
+    for (const strategy of ROTATION_STRATEGIES.filter((s) => env.databaseUsers.some((u) => u.strategy === s))) {
+      functions.set(
+        strategy,
+        withinField("rotationFunction", () => this.rotationFunction(env, strategy, bundle, key, network, database)),
+      );
+    }
+
+    const alerts = withinField("alerts", () =>
+      new RotationAlerts(this, "RotationAlerts", {
+        namePrefix: env.name,
+        rotationFunctionNames: [...functions.values()].map(({ fn }) => fn.functionName),
+        emailSubscribers: env.alerts?.emailSubscribers,
+        kmsKeyArn: key.keyArn,
+      }),
+    );
+
+    const keyValueSecrets = (env.keyValueSecrets ?? []).map((secret, i) =>
+      withinField(`keyValueSecrets[${i}]`, () => {
+        return new KeyValueSecret(this, `KeyValueSecret${i}`, { ...secret, kmsKeyArn: key.keyArn });
+      }),
+    );
+
+    const userSecrets = env.databaseUsers.map((user, i) =>
+      withinField(`databaseUsers[${i}]`, () => {
+        const { fn, networkRules } = functions.get(user.strategy)!;
+        const secret = new DatabaseCredentialSecret(this, `DatabaseUserSecret${i}`, {
+          secretName: user.secretName,
+          description: user.description,
+          recoveryWindowDays: user.recoveryWindowDays,
+          kmsKeyArn: key.keyArn,
+          engine: database.engine,
+          host: database.endpointAddress,
+          port: database.port,
+          databaseName: database.databaseName,
+          databaseIdentifier: database.identifier,
+          masterSecretArn: database.masterUserSecretArn,
+          masterUsername: database.masterUsername,
+          username: user.username,
+          privileges: user.privileges,
+          rotationFunction: fn,
+          rotation: user.rotation,
+          rotationDependsOn: networkRules,
+        });
+        const readers = user.readerRoleNames ?? [];
+        const readPolicy = readers.length > 0 ? secret.grantRead("Readers", readers) : undefined;
+        return { secret, readPolicy };
+      }),
+    );
+
+    this.outputs(database, alerts, keyValueSecrets, userSecrets);
+  }
+
+  private configureBackend(env: EnvironmentConfig): void {
+    if (env.backend?.kind === "cloud") {
+      const { organization, workspace, hostname } = withinField("backend", () => ({ ...resolveCloudBackend(env) }));
+      new CloudBackend(this, { organization, workspaces: new NamedCloudWorkspace(workspace), hostname });
+    } else {
+      // Relative to the stack's directory (cdktf.out/stacks/<env>): the state file lands
+      // next to the project, outside the regenerated output, and no absolute path of this
+      // machine is written into the configuration.
+      new LocalBackend(this, { path: `../../../terraform.${env.name}.tfstate` });
+    }
+  }
+
+  /** The function for one strategy, with the network paths it needs opened. */
+  private rotationFunction(
+    env: EnvironmentConfig,
+    strategy: RotationStrategy,
+    bundle: RotationBundle,
+    key: EncryptionKey,
+    network: Network,
+    database: Database,
+  ): { fn: RotationFunction; networkRules: ITerraformDependable[] } {
+    const config = env.rotationFunction;
+    const fn = new RotationFunction(this, `RotationFunction-${strategy}`, {
+      functionName: `${env.name}-rotate-${strategy}`,
+      strategy,
+      bundle,
+      runtime: config.runtime,
+      timeoutSeconds: config.timeoutSeconds,
+      passwordLength: config.passwordLength,
+      logRetentionDays: config.logRetentionDays,
+      kmsKeyArn: key.keyArn,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      databaseSecurityGroupId: database.securityGroupId,
+      databasePort: database.port,
+      secretsManagerEndpointSecurityGroupId: network.secretsManagerEndpointSecurityGroupId,
+    });
+    const networkRules: ITerraformDependable[] = [
+      database.allowConnectionsFrom(`RotationFunction-${strategy}`, fn.securityGroupId, `Rotation function (${strategy})`),
+    ];
+    if (network.secretsManagerEndpointSecurityGroupId !== undefined) {
+      networkRules.push(network.allowSecretsManagerAccessFrom(`RotationFunction-${strategy}`, fn.securityGroupId));
+    }
+    return { fn, networkRules };
+  }
+
+  private outputs(
+    database: Database,
+    alerts: RotationAlerts,
+    keyValueSecrets: KeyValueSecret[],
+    userSecrets: { secret: DatabaseCredentialSecret; readPolicy?: { policyArn: string } }[],
+  ): void {
+    new TerraformOutput(this, "database_endpoint", {
+      value: database.endpointAddress,
+      description: "Host name applications connect to",
+    });
+    new TerraformOutput(this, "database_port", { value: database.port, description: "Database port" });
+    new TerraformOutput(this, "master_secret_arn", {
+      value: database.masterUserSecretArn,
+      description: "ARN of the RDS-managed master user secret (its value stays in Secrets Manager)",
+    });
+    new TerraformOutput(this, "alerts_topic_arn", {
+      value: alerts.topicArn,
+      description: "SNS topic for rotation failures and rotation function errors",
+    });
+    new TerraformOutput(this, "rotation_events_topic_arn", {
+      value: alerts.eventsTopicArn,
+      description: "SNS topic for successful rotations (applications subscribe to refresh their cache)",
+    });
+    new TerraformOutput(this, "key_value_secrets", {
+      value: Object.fromEntries(keyValueSecrets.map((s) => [s.secretName, s.secretArn])),
+      description: "Key/value secrets: name to ARN",
+    });
+    new TerraformOutput(this, "database_user_secrets", {
+      value: Object.fromEntries(
+        userSecrets.map(({ secret, readPolicy }) => [
+          secret.secretName,
+          {
+            arn: secret.secretArn,
+            username: secret.username,
+            ...(readPolicy ? { read_policy_arn: readPolicy.policyArn } : {}),
+          },
+        ]),
+      ),
+      description: "Application user secrets: name to ARN, user name and reader policy ARN",
+    });
+  }
+}

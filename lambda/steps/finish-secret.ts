@@ -1,0 +1,10 @@
+import type { StepContext, StepResult } from "./context";
+
+/**
+ * finishSecret: moves AWSCURRENT to the pending version. The gate has already returned
+ * if the token holds AWSCURRENT, so this runs once per rotation.
+ */
+export async function finishSecret(ctx: StepContext): Promise<StepResult> {
+  await ctx.store.makeCurrent(ctx.token, ctx.versions.current);
+  return { outcome: "success", message: `moved AWSCURRENT from version ${ctx.versions.current ?? "(none)"}` };
+}

@@ -1,0 +1,35 @@
+import { App } from "cdktf";
+import { SecretsRotationStack } from "./constructs/secrets-rotation-stack";
+import * as environmentModules from "./environments";
+import type { EnvironmentConfig } from "./environments/types";
+import { validateEnvironments } from "./environments/validate";
+import { ensureRotationBundle, type RotationBundle } from "./scripts/rotation-bundle";
+
+/** Every environment listed in `environments/index.ts`. */
+export const environments: readonly EnvironmentConfig[] = Object.values(environmentModules);
+
+export interface BuildAppOptions {
+  /** Output directory. @default "cdktf.out" (or `CDKTF_OUTDIR`, as the cdktf CLI sets it) */
+  readonly outdir?: string;
+  /** @default every environment in `environments/index.ts` */
+  readonly environments?: readonly EnvironmentConfig[];
+  /** The rotation function's zip. */
+  readonly bundle: RotationBundle;
+}
+
+/** One stack per environment, validated before any construct is created. */
+export function buildApp(options: BuildAppOptions): App {
+  const envs = options.environments ?? environments;
+  validateEnvironments(envs);
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  for (const environment of envs) {
+    new SecretsRotationStack(app, environment, options.bundle);
+  }
+  return app;
+}
+
+/** Entry point of `npm run synth` and of the cdktf app command. */
+export async function main(): Promise<void> {
+  const bundle = await ensureRotationBundle();
+  buildApp({ bundle }).synth();
+}

@@ -1,0 +1,48 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { buildRotationBundle } from "./build-lambda";
+
+/** The rotation function's deployment package, as the stacks reference it. */
+export interface RotationBundle {
+  /** Path of the deterministic zip. */
+  readonly zipPath: string;
+  /** Base64 SHA-256 of the zip (Lambda's `source_code_hash`). */
+  readonly sha256Base64: string;
+}
+
+const ROOT = path.resolve(__dirname, "..");
+const OUT_DIR = path.join(ROOT, "dist", "lambda");
+
+/** Files whose content decides the bundle's bytes. */
+function bundleInputs(): string[] {
+  const lambdaDir = path.join(ROOT, "lambda");
+  const sources = readdirSync(lambdaDir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => path.join(lambdaDir, f));
+  return [...sources, path.join(ROOT, "scripts", "build-lambda.ts"), path.join(ROOT, "package-lock.json")].sort();
+}
+
+function inputsDigest(): string {
+  const hash = createHash("sha256");
+  for (const file of bundleInputs()) {
+    hash.update(path.relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * The rotation bundle, rebuilt only when its inputs changed since the last build.
+ * The build is deterministic, so reusing it gives the same bytes as rebuilding; the
+ * check keeps esbuild's bundling of the drivers and the SDK out of every synth.
+ */
+export async function ensureRotationBundle(): Promise<RotationBundle> {
+  const digest = inputsDigest();
+  const stamp = path.join(OUT_DIR, "inputs.sha256");
+  const zipPath = path.join(OUT_DIR, "rotation-function.zip");
+  if (!(existsSync(stamp) && existsSync(zipPath) && readFileSync(stamp, "utf8") === digest)) {
+    await buildRotationBundle(OUT_DIR);
+    writeFileSync(stamp, digest);
+  }
+  return { zipPath, sha256Base64: createHash("sha256").update(readFileSync(zipPath)).digest("base64") };
+}
