@@ -1,3 +1,5 @@
+import { rmSync } from "node:fs";
+import * as path from "node:path";
 import { App } from "cdktf";
 import { SecretsRotationStack } from "./constructs/secrets-rotation-stack";
 import * as environmentModules from "./environments";
@@ -31,5 +33,12 @@ export function buildApp(options: BuildAppOptions): App {
 /** Entry point of `npm run synth` and of the cdktf app command. */
 export async function main(): Promise<void> {
   const bundle = await ensureRotationBundle();
-  buildApp({ bundle }).synth();
+  const app = buildApp({ bundle });
+  app.synth();
+  // A stack directory holds the configuration in one format only: Terraform would load
+  // a stale cdk.tf.json next to a fresh cdk.tf (or the reverse) and see every resource twice.
+  const stale = app.hclOutput ? "cdk.tf.json" : "cdk.tf";
+  for (const env of environments) {
+    rmSync(path.join(app.outdir, "stacks", env.name, stale), { force: true });
+  }
 }

@@ -6,9 +6,13 @@ import { CURRENT_STAGE, type SecretCache, SecretCacheError, parseSecretJson } fr
  * `lambda/secret-contract.ts`).
  */
 export interface DatabaseCredentials {
+  /** User to log in as. */
   readonly username: string;
+  /** Its password (set by the first rotation). */
   readonly password: string;
+  /** Server host name or address. */
   readonly host: string;
+  /** Server TCP port, 1-65535 (a numeric string in the JSON is accepted). */
   readonly port: number;
   /** Database to connect to. Absent: the driver's default. */
   readonly dbname?: string;

@@ -35,8 +35,11 @@ export interface CallCost {
 
 /** Result of {@link costComparison}. */
 export interface CostComparison {
+  /** Connections simulated in the hour. */
   readonly connectionsPerHour: number;
+  /** TTL of the cache that was measured. */
   readonly ttlMs: number;
+  /** Hours the measured hour is repeated for the monthly figures: {@link HOURS_PER_MONTH}. */
   readonly hoursPerMonth: number;
   /** Every connection reads through one {@link SecretCache}. */
   readonly cached: CallCost;

@@ -244,7 +244,7 @@ export class SecretCache {
    */
   invalidate(secretIdOrArn: string): number {
     requireNonEmpty("secretId", secretIdOrArn);
-    const known = this.identities.get(secretIdOrArn);
+    const known = this.identities.peek(secretIdOrArn);
     const names = new Set([secretIdOrArn, known?.arn, known?.name]);
     const secretIds = new Set([secretIdOrArn]);
     for (const [secretId, identity] of this.identities.entries()) {

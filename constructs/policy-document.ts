@@ -30,5 +30,8 @@ export interface PolicyStatement {
  * IAM policy variables (`${aws:username}`), which Terraform would read as interpolations.
  */
 export function policyDocument(statements: readonly PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+  // Indented, hence several lines: cdktf renders a multi-line string as an HCL heredoc,
+  // where quotes need no escaping. Its HCL renderer leaves quotes unescaped in a one-line
+  // string that holds a reference, which `cdktf synth --hcl` would turn into invalid HCL.
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
 }

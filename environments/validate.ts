@@ -77,14 +77,6 @@ function checkEnvironment(env: EnvironmentConfig): void {
     throw new ValidationError("secrets", `name ${JSON.stringify(duplicateName)} is used twice; allowed: one secret per name`);
   }
   checkDistinctList("databaseUsers.username", env.databaseUsers.map((u) => u.username), 0);
-  env.databaseUsers.forEach((user, i) => {
-    if (user.username === env.database.masterUsername) {
-      throw new ValidationError(
-        `databaseUsers[${i}].username`,
-        `is the master user ${JSON.stringify(user.username)}; allowed: an application user of its own, not the master`,
-      );
-    }
-  });
 
   if (env.backend?.kind === "cloud") {
     resolveCloudBackend(env);

@@ -13,7 +13,8 @@ beforeAll(async () => {
   bundle = await ensureRotationBundle();
 });
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+type Mutable<T> =
+  T extends ReadonlyArray<infer U> ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
 
 /** A deep copy of `base` changed by `edit`. */
 function variant(base: EnvironmentConfig, edit: (env: Mutable<EnvironmentConfig>) => void): EnvironmentConfig {
@@ -139,7 +140,7 @@ const cases: [string, EnvironmentConfig, string][] = [
   [
     "the master user as application user",
     variant(dev, (e) => (e.databaseUsers[0].username = "adminuser")),
-    'environment "dev": databaseUsers[0].username is the master user "adminuser"; allowed: an application user of its own, not the master',
+    'environment "dev": databaseUsers[0].username is the master user "adminuser"; allowed: an application user of its own',
   ],
   [
     "a privilege outside the allowed list",

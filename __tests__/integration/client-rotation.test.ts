@@ -54,7 +54,7 @@ interface RunFigures {
   readonly connections: number;
   readonly failed: number;
   readonly retried: number;
-  /** GetSecretValue calls of all clients together, the bootstrap read included. */
+  /** GetSecretValue calls of all clients together, their first reads included. */
   readonly getSecretValueCalls: number;
 }
 

@@ -120,6 +120,9 @@ describe("versions and staging labels", () => {
 
     await update({ VersionStage: "AWSCURRENT", MoveToVersionId: b, RemoveFromVersionId: "a".repeat(32) });
     expect(fake.stages(arn)).toEqual({ ["a".repeat(32)]: ["AWSPREVIOUS"], [b]: ["AWSCURRENT", "AWSPENDING"] });
+    // The same move again (e.g. a retried request) is a no-op.
+    await update({ VersionStage: "AWSCURRENT", MoveToVersionId: b, RemoveFromVersionId: "a".repeat(32) });
+    expect(fake.stages(arn)).toEqual({ ["a".repeat(32)]: ["AWSPREVIOUS"], [b]: ["AWSCURRENT", "AWSPENDING"] });
     await update({ VersionStage: "AWSPENDING", RemoveFromVersionId: b });
     await update({ VersionStage: "CUSTOM", MoveToVersionId: "a".repeat(32) });
     expect(fake.stages(arn)).toEqual({ ["a".repeat(32)]: ["AWSPREVIOUS", "CUSTOM"], [b]: ["AWSCURRENT"] });

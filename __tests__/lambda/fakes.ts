@@ -9,12 +9,16 @@ import {
   DescribeSecretCommand,
   GetRandomPasswordCommand,
   GetSecretValueCommand,
+  InternalServiceError,
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
   type GetRandomPasswordCommandInput,
+  type GetSecretValueCommandInput,
+  type PutSecretValueCommandInput,
+  type UpdateSecretVersionStageCommandInput,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { DatabaseError } from "../../lambda/errors";
@@ -49,6 +53,8 @@ export const SEED = {
   privileges: ["SELECT", "INSERT"],
 };
 
+export type CommandName = "DescribeSecret" | "GetSecretValue" | "PutSecretValue" | "UpdateSecretVersionStage" | "GetRandomPassword";
+
 interface Version {
   value?: string;
   readonly stages: Set<string>;
@@ -68,25 +74,52 @@ export class FakeSecrets {
   readonly generated: string[] = [];
   /** Inputs of GetRandomPassword. */
   readonly passwordRequests: GetRandomPasswordCommandInput[] = [];
+  private readonly faults = new Map<CommandName, "before" | "after">();
 
   constructor(seed: Record<string, unknown> | string = SEED) {
     this.addVersion(SEED_VERSION, typeof seed === "string" ? seed : JSON.stringify(seed), ["AWSCURRENT", "TERRAFORM_SEED"]);
-    this.mock.on(DescribeSecretCommand).callsFake(() => ({
-      ARN: SECRET_ARN,
-      RotationEnabled: this.rotationEnabled,
-      VersionIdsToStages: Object.fromEntries(
-        [...this.versions].filter(([, v]) => v.stages.size > 0).map(([id, v]) => [id, [...v.stages]]),
-      ),
-    }));
-    this.mock.on(GetSecretValueCommand).callsFake((input) => this.getSecretValue(input));
-    this.mock.on(PutSecretValueCommand).callsFake((input) => this.putSecretValue(input));
-    this.mock.on(UpdateSecretVersionStageCommand).callsFake((input) => this.updateStage(input));
-    this.mock.on(GetRandomPasswordCommand).callsFake((input: GetRandomPasswordCommandInput) => {
-      this.passwordRequests.push(input);
-      const password = `Pw.${randomBytes(96).toString("base64url")}`.slice(0, input.PasswordLength ?? 32);
-      this.generated.push(password);
-      return { RandomPassword: password };
-    });
+    const on = this.mock.on.bind(this.mock);
+    on(DescribeSecretCommand).callsFake(
+      this.faulty("DescribeSecret", () => ({
+        ARN: SECRET_ARN,
+        RotationEnabled: this.rotationEnabled,
+        VersionIdsToStages: Object.fromEntries(
+          [...this.versions].filter(([, v]) => v.stages.size > 0).map(([id, v]) => [id, [...v.stages]]),
+        ),
+      })),
+    );
+    on(GetSecretValueCommand).callsFake(this.faulty("GetSecretValue", (input: GetSecretValueCommandInput) => this.getSecretValue(input)));
+    on(PutSecretValueCommand).callsFake(this.faulty("PutSecretValue", (input: PutSecretValueCommandInput) => this.putSecretValue(input)));
+    on(UpdateSecretVersionStageCommand).callsFake(
+      this.faulty("UpdateSecretVersionStage", (input: UpdateSecretVersionStageCommandInput) => this.updateStage(input)),
+    );
+    on(GetRandomPasswordCommand).callsFake(
+      this.faulty("GetRandomPassword", (input: GetRandomPasswordCommandInput) => {
+        this.passwordRequests.push(input);
+        const password = `Pw.${randomBytes(96).toString("base64url")}`.slice(0, input.PasswordLength ?? 32);
+        this.generated.push(password);
+        return { RandomPassword: password };
+      }),
+    );
+  }
+
+  /**
+   * Makes the next call of `command` fail: `before` it takes effect, or `after` (the
+   * call takes effect and its response is lost).
+   */
+  failNext(command: CommandName, when: "before" | "after"): void {
+    this.faults.set(command, when);
+  }
+
+  private faulty<Input>(name: CommandName, handle: (input: Input) => unknown): (input: Input) => unknown {
+    return (input) => {
+      const fault = this.faults.get(name);
+      this.faults.delete(name);
+      if (fault === "before") throw new InternalServiceError({ message: "injected fault", $metadata: {} });
+      const output = handle(input);
+      if (fault === "after") throw new InternalServiceError({ message: "injected fault", $metadata: {} });
+      return output;
+    };
   }
 
   addVersion(id: string, value: string | undefined, stages: string[]): void {
@@ -126,7 +159,7 @@ export class FakeSecrets {
     for (const version of this.versions.values()) version.stages.delete(stage);
   }
 
-  private getSecretValue(input: { SecretId: string; VersionId?: string; VersionStage?: string }) {
+  private getSecretValue(input: GetSecretValueCommandInput) {
     if (input.SecretId === MASTER_ARN) return { ARN: MASTER_ARN, SecretString: this.masterValue };
     if (input.SecretId !== SECRET_ARN) throw notFound("secret");
     const stage = input.VersionStage ?? (input.VersionId === undefined ? "AWSCURRENT" : undefined);
@@ -137,20 +170,22 @@ export class FakeSecrets {
     return { ARN: SECRET_ARN, VersionId: entry[0], SecretString: entry[1].value, VersionStages: [...entry[1].stages] };
   }
 
-  private putSecretValue(input: { ClientRequestToken: string; SecretString: string; VersionStages: string[] }) {
-    const existing = this.versions.get(input.ClientRequestToken);
+  private putSecretValue(input: PutSecretValueCommandInput) {
+    const token = input.ClientRequestToken ?? randomUUID();
+    const existing = this.versions.get(token);
     if (existing?.value !== undefined) {
       if (existing.value !== input.SecretString) {
         throw new ResourceExistsException({ message: "You can't modify an existing version", $metadata: {} });
       }
-      return { ARN: SECRET_ARN, VersionId: input.ClientRequestToken };
+      return { ARN: SECRET_ARN, VersionId: token };
     }
-    for (const stage of input.VersionStages) this.removeStage(stage);
-    this.versions.set(input.ClientRequestToken, { value: input.SecretString, stages: new Set(input.VersionStages) });
-    return { ARN: SECRET_ARN, VersionId: input.ClientRequestToken };
+    const stages = input.VersionStages ?? ["AWSCURRENT"];
+    for (const stage of stages) this.removeStage(stage);
+    this.versions.set(token, { value: input.SecretString, stages: new Set(stages) });
+    return { ARN: SECRET_ARN, VersionId: token };
   }
 
-  private updateStage(input: { VersionStage: string; MoveToVersionId: string; RemoveFromVersionId?: string }) {
+  private updateStage(input: UpdateSecretVersionStageCommandInput) {
     const holder = [...this.versions].find(([, v]) => v.stages.has(input.VersionStage))?.[0];
     if (holder !== undefined && holder !== input.RemoveFromVersionId) {
       throw new Error(`${input.VersionStage} is on ${holder}, not on RemoveFromVersionId`);
@@ -160,7 +195,7 @@ export class FakeSecrets {
       this.versions.get(holder)?.stages.add("AWSPREVIOUS");
     }
     this.removeStage(input.VersionStage);
-    this.versions.get(input.MoveToVersionId)?.stages.add(input.VersionStage);
+    this.versions.get(input.MoveToVersionId ?? "")?.stages.add(input.VersionStage);
     return { ARN: SECRET_ARN };
   }
 }

@@ -511,27 +511,26 @@ export class FakeSecretsManager {
       }
     }
     const holder = secret.labels.get(stage);
-    if (removeFrom !== undefined && holder !== removeFrom) {
-      throw new ServiceError(
-        "InvalidParameterException",
-        `The staging label ${stage} is not attached to version ${removeFrom}.`,
-      );
-    }
+    const notOn = (id: string) => new ServiceError("InvalidParameterException", `The staging label ${stage} is not attached to version ${id}.`);
     if (moveTo === undefined) {
       if (removeFrom === undefined) throw new ServiceError("InvalidParameterException", "You must specify MoveToVersionId or RemoveFromVersionId.");
+      if (holder !== removeFrom) throw notOn(removeFrom);
       if (stage === AWSCURRENT) {
         throw new ServiceError("InvalidParameterException", "You can't remove the staging label AWSCURRENT; move it to another version instead.");
       }
       secret.labels.delete(stage);
-    } else {
-      if (holder !== undefined && holder !== moveTo && removeFrom === undefined) {
+    } else if (holder !== moveTo) {
+      // Taking the label from another version requires naming that version.
+      if (holder !== undefined && removeFrom === undefined) {
         throw new ServiceError(
           "InvalidParameterException",
           `The staging label ${stage} is currently attached to version ${holder}. You must specify RemoveFromVersionId to move it.`,
         );
       }
+      if (holder !== removeFrom && removeFrom !== undefined) throw notOn(removeFrom);
       this.attachLabel(secret, stage, moveTo);
     }
+    // Moving a label to the version that already has it changes nothing and succeeds.
     secret.lastChanged = new Date();
     return { ARN: secret.arn, Name: secret.name };
   }

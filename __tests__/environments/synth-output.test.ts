@@ -1,0 +1,135 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse } from "@cdktf/hcl2json";
+import { environments } from "../../main";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** A fresh copy of the project's files, as a clone would have them, sharing node_modules. */
+function freshCopy(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "clone-"));
+  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter((f) => f && readdirSafe(path.join(ROOT, f)));
+  for (const file of files) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    cpSync(path.join(ROOT, file), path.join(dir, file));
+  }
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
+/** Whether a listed file still exists (the work tree may have deleted it). */
+function readdirSafe(file: string): boolean {
+  try {
+    readFileSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function synth(dir: string, hcl: boolean): void {
+  execFileSync(process.execPath, ["scripts/run.js", "main.ts"], {
+    cwd: dir,
+    env: { ...process.env, SYNTH_HCL_OUTPUT: hcl ? "true" : "false", CHECKPOINT_DISABLE: "1" },
+    stdio: "pipe",
+  });
+}
+
+/** Every file under `dir`, relative path → bytes. */
+function tree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name);
+      files.set(path.relative(dir, full), readFileSync(full));
+    }
+  }
+  return files;
+}
+
+type Blocks = Record<string, Record<string, unknown>>;
+
+/** `type.name` of every block of a kind (resource, data) in parsed HCL or JSON. */
+function addresses(blocks: Blocks | undefined): string[] {
+  return Object.entries(blocks ?? {})
+    .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+    .sort();
+}
+
+describe("synthesized output", () => {
+  let first: string;
+  let second: string;
+  const outputs = new Map<string, { json: Map<string, Buffer>; hcl: Map<string, Buffer> }>();
+
+  beforeAll(() => {
+    first = freshCopy();
+    second = freshCopy();
+    for (const dir of [first, second]) {
+      synth(dir, false);
+      const json = tree(path.join(dir, "cdktf.out"));
+      synth(dir, true);
+      const hcl = tree(path.join(dir, "cdktf.out"));
+      outputs.set(dir, { json, hcl });
+    }
+  }, 60_000);
+
+  test("is byte-identical from two fresh copies of the project, Lambda zip included", () => {
+    const a = outputs.get(first)!;
+    const b = outputs.get(second)!;
+    for (const format of ["json", "hcl"] as const) {
+      expect([...a[format].keys()].sort()).toEqual([...b[format].keys()].sort());
+      for (const [file, bytes] of a[format]) {
+        expect({ file, equal: bytes.equals(b[format].get(file)!) }).toEqual({ file, equal: true });
+      }
+    }
+    const zips = [...a.json.keys()].filter((f) => f.endsWith(".zip"));
+    expect(zips).toHaveLength(environments.length);
+  });
+
+  test("holds one configuration format per stack directory", () => {
+    const { json, hcl } = outputs.get(first)!;
+    for (const env of environments) {
+      expect(json.has(`stacks/${env.name}/cdk.tf.json`)).toBe(true);
+      expect(json.has(`stacks/${env.name}/cdk.tf`)).toBe(false);
+      expect(hcl.has(`stacks/${env.name}/cdk.tf`)).toBe(true);
+      expect(hcl.has(`stacks/${env.name}/cdk.tf.json`)).toBe(false);
+    }
+  });
+
+  test("names no absolute path of the machine that synthesized it", () => {
+    const machinePaths = [first, second, ROOT, tmpdir(), homedir()];
+    for (const dir of [first, second]) {
+      const { json, hcl } = outputs.get(dir)!;
+      for (const [file, bytes] of [...json, ...hcl]) {
+        if (file.endsWith(".zip")) continue;
+        const text = bytes.toString("utf8");
+        for (const machinePath of machinePaths) {
+          expect({ file, machinePath, found: text.includes(machinePath) }).toEqual({ file, machinePath, found: false });
+        }
+      }
+    }
+  });
+
+  test.each(environments.map((e) => e.name))("%s: the HCL parses with HashiCorp's parser and declares what the JSON declares", async (name) => {
+    const { json, hcl } = outputs.get(first)!;
+    const fromJson = JSON.parse(json.get(`stacks/${name}/cdk.tf.json`)!.toString("utf8"));
+    const fromHcl = (await parse(`${name}.tf`, hcl.get(`stacks/${name}/cdk.tf`)!.toString("utf8"))) as {
+      resource?: Blocks;
+      data?: Blocks;
+      output?: Record<string, unknown>;
+      provider?: Record<string, unknown>;
+    };
+    expect(addresses(fromHcl.resource)).toEqual(addresses(fromJson.resource));
+    expect(addresses(fromHcl.data)).toEqual(addresses(fromJson.data));
+    expect(Object.keys(fromHcl.output ?? {}).sort()).toEqual(Object.keys(fromJson.output ?? {}).sort());
+    expect(Object.keys(fromHcl.provider ?? {})).toEqual(["aws"]);
+    expect(addresses(fromJson.resource).length).toBeGreaterThan(30);
+  });
+});
