@@ -33,6 +33,7 @@ export const dev: EnvironmentConfig = {
     deletionProtection: false,
     backupRetentionDays: 1,
     logExports: ["error"],
+    logRetentionDays: 7,
     iamAuthentication: false,
     masterPasswordRotationDays: 7,
     finalSnapshot: false,

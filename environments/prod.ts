@@ -35,6 +35,7 @@ export const prod: EnvironmentConfig = {
     deletionProtection: true,
     backupRetentionDays: 30,
     logExports: ["audit", "error", "general", "slowquery"],
+    logRetentionDays: 365,
     monitoringIntervalSeconds: 60,
     performanceInsights: true,
     iamAuthentication: true,

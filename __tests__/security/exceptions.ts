@@ -23,6 +23,9 @@ export interface CheckException {
 
 const NO_CMK =
   "Development uses the AWS-managed keys (encryption.kind aws-managed): no customer-managed key, which costs $1/month plus requests.";
+/** The `aws_secretsmanager_secret` of the stack's KeyValueSecret constructs (`KeyValueSecret<i>`). */
+const KEY_VALUE_SECRETS = /^aws_secretsmanager_secret\.KeyValueSecret\d+_/;
+
 const LOG_COST = "CloudWatch Logs ingestion and storage cost.";
 
 /** What the development tier (`tier: "development"`) does not do. */
@@ -77,6 +80,13 @@ export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
     resourceType: "aws_sns_topic",
     reason: `Topics are not KMS-encrypted: the AWS-managed aws/sns key cannot be used by EventBridge and CloudWatch alarms to publish. ${NO_CMK}`,
   },
+  // Rotation function
+  {
+    checkId: "CKV_AWS_115",
+    resourceType: "aws_lambda_function",
+    reason:
+      "No reserved concurrency: development and sandbox accounts often have a concurrency quota of 10, and Lambda keeps 10 unreserved, so any reservation fails to apply.",
+  },
   // Logs
   {
     checkId: "CKV_AWS_338",
@@ -87,6 +97,15 @@ export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
 
 /** Checks that do not apply to this design in any environment. */
 export const NOT_APPLICABLE: readonly CheckException[] = [
+  ...["CKV2_AWS_57", "FSBP SecretsManager.1", "FSBP SecretsManager.4"].map(
+    (checkId): CheckException => ({
+      checkId,
+      resourceType: "aws_secretsmanager_secret",
+      address: KEY_VALUE_SECRETS,
+      reason:
+        "Key/value (\"other type\") secrets hold a credential issued by a third party and set by hand (BRIEF decision 2); there is no generic rotation for them, only one written for each issuer. Database credential secrets are rotated.",
+    }),
+  ),
   {
     checkId: "CKV_AWS_116",
     resourceType: "aws_lambda_function",

@@ -1,0 +1,187 @@
+import { dev } from "../../environments/dev";
+import { prod } from "../../environments/prod";
+import { SEED_STAGE } from "../../lambda/secret-contract";
+import { resourcesOf, synthEnvironments, type StackJson } from "../support/synth";
+
+let stacks: Record<string, StackJson>;
+beforeAll(async () => {
+  ({ stacks } = await synthEnvironments([dev, prod]));
+});
+
+type Attributes = Record<string, unknown>;
+
+function only(stack: StackJson, type: string): Attributes {
+  const all = resourcesOf(stack, type);
+  expect(all).toHaveLength(1);
+  return all[0][1];
+}
+
+function secretNamed(stack: StackJson, name: string): [string, Attributes] {
+  const found = resourcesOf(stack, "aws_secretsmanager_secret").filter(([, s]) => s.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+const TUTORIAL_SECRET = "tutorials/MyFirstTutorialSecret";
+const APP_SECRET = "tutorials/mytestdatabaseinstance/appuser";
+
+describe.each(["dev", "prod"])("%s carries the tutorial scenario", (name) => {
+  test("the key/value secret of tutorial 1, whose value is set outside Terraform", () => {
+    const stack = stacks[name];
+    const [logical, secret] = secretNamed(stack, TUTORIAL_SECRET);
+    expect(secret.description).toBe("The secret I created for the first tutorial");
+    const versions = resourcesOf(stack, "aws_secretsmanager_secret_version").filter(
+      ([, v]) => v.secret_id === `\${aws_secretsmanager_secret.${logical}.id}`,
+    );
+    expect(versions).toEqual([]);
+  });
+
+  test("the MySQL instance of tutorial 2, whose master password only RDS knows", () => {
+    const db = only(stacks[name], "aws_db_instance");
+    expect(db).toMatchObject({
+      identifier: "mytestdatabaseinstance",
+      engine: "mysql",
+      username: "adminuser",
+      port: 3306,
+      manage_master_user_password: true,
+      publicly_accessible: false,
+      storage_encrypted: true,
+    });
+    expect(db).not.toHaveProperty("password");
+    expect(db).not.toHaveProperty("password_wo");
+  });
+
+  test("the application user's secret, rotated every 30 days by the rotation function from the start", () => {
+    const stack = stacks[name];
+    const [logical] = secretNamed(stack, APP_SECRET);
+    const rotation = resourcesOf(stack, "aws_secretsmanager_secret_rotation")
+      .map(([, r]) => r)
+      .find((r) => r.secret_id === `\${aws_secretsmanager_secret.${logical}.id}`);
+    const [fnLogical] = resourcesOf(stack, "aws_lambda_function")[0];
+    expect(rotation).toMatchObject({
+      rotation_rules: { automatically_after_days: 30 },
+      rotate_immediately: true,
+      rotation_lambda_arn: `\${aws_lambda_function.${fnLogical}.arn}`,
+    });
+  });
+
+  test("Terraform writes the connection seed once and never takes AWSCURRENT back", () => {
+    const stack = stacks[name];
+    const [logical] = secretNamed(stack, APP_SECRET);
+    const seeds = resourcesOf(stack, "aws_secretsmanager_secret_version").filter(
+      ([, v]) => v.secret_id === `\${aws_secretsmanager_secret.${logical}.id}`,
+    );
+    expect(seeds).toHaveLength(1);
+    const seed = seeds[0][1];
+    // The custom label keeps the version alive after rotation moves AWSCURRENT away;
+    // ignoring both attributes keeps every later plan from rewriting or relabelling it.
+    expect(seed.version_stages).toEqual(["AWSCURRENT", SEED_STAGE]);
+    expect(seed.lifecycle).toEqual({ ignore_changes: ["secret_string", "version_stages"] });
+    expect(seed.secret_string).toEqual(expect.stringContaining('"username" = "appuser"'));
+    expect(String(seed.secret_string)).not.toMatch(/password/i);
+  });
+});
+
+describe("dev is cheap", () => {
+  test("AWS-managed keys: no customer-managed key and no kms_key_id on secrets", () => {
+    expect(resourcesOf(stacks.dev, "aws_kms_key")).toEqual([]);
+    for (const [, secret] of resourcesOf(stacks.dev, "aws_secretsmanager_secret")) {
+      expect(secret).not.toHaveProperty("kms_key_id");
+    }
+  });
+
+  test("a single-AZ micro instance without deletion protection or final snapshot", () => {
+    expect(only(stacks.dev, "aws_db_instance")).toMatchObject({
+      instance_class: "db.t4g.micro",
+      multi_az: false,
+      deletion_protection: false,
+      skip_final_snapshot: true,
+      backup_retention_period: 1,
+    });
+  });
+
+  test("one interface endpoint in one zone and no NAT gateway", () => {
+    const endpoint = only(stacks.dev, "aws_vpc_endpoint");
+    expect(endpoint).toMatchObject({ vpc_endpoint_type: "Interface", private_dns_enabled: true });
+    expect(endpoint.subnet_ids).toHaveLength(1);
+    expect(resourcesOf(stacks.dev, "aws_nat_gateway")).toEqual([]);
+  });
+
+  test("short recovery windows and log retention", () => {
+    for (const [, secret] of resourcesOf(stacks.dev, "aws_secretsmanager_secret")) {
+      expect(secret.recovery_window_in_days).toBe(7);
+    }
+    const lambdaLogs = resourcesOf(stacks.dev, "aws_cloudwatch_log_group").find(([, g]) =>
+      String(g.name).startsWith("/aws/lambda/"),
+    );
+    expect(lambdaLogs?.[1].retention_in_days).toBe(14);
+  });
+});
+
+describe("prod is hardened", () => {
+  test("a customer-managed key with rotation encrypts secrets, database, master secret and logs", () => {
+    const [keyLogical, key] = resourcesOf(stacks.prod, "aws_kms_key")[0];
+    expect(key.enable_key_rotation).toBe(true);
+    const keyArn = `\${aws_kms_key.${keyLogical}.arn}`;
+    for (const [, secret] of resourcesOf(stacks.prod, "aws_secretsmanager_secret")) {
+      expect(secret.kms_key_id).toBe(keyArn);
+    }
+    expect(only(stacks.prod, "aws_db_instance")).toMatchObject({
+      kms_key_id: keyArn,
+      master_user_secret_kms_key_id: keyArn,
+      performance_insights_kms_key_id: keyArn,
+    });
+    for (const [, group] of resourcesOf(stacks.prod, "aws_cloudwatch_log_group")) {
+      expect(group.kms_key_id).toBe(keyArn);
+    }
+  });
+
+  test("a multi-AZ database with deletion protection, final snapshot, monitoring and IAM auth", () => {
+    expect(only(stacks.prod, "aws_db_instance")).toMatchObject({
+      multi_az: true,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      backup_retention_period: 30,
+      monitoring_interval: 60,
+      performance_insights_enabled: true,
+      iam_database_authentication_enabled: true,
+    });
+  });
+
+  test("the Secrets Manager endpoint has an interface in every availability zone", () => {
+    const endpoint = only(stacks.prod, "aws_vpc_endpoint");
+    expect(endpoint.subnet_ids).toHaveLength(prod.network.kind === "new" ? prod.network.availabilityZones.length : 0);
+    expect(resourcesOf(stacks.prod, "aws_subnet")).toHaveLength(3);
+  });
+
+  test("30-day recovery windows and a year of logs", () => {
+    for (const [, secret] of resourcesOf(stacks.prod, "aws_secretsmanager_secret")) {
+      expect(secret.recovery_window_in_days).toBe(30);
+    }
+    for (const [, group] of resourcesOf(stacks.prod, "aws_cloudwatch_log_group")) {
+      expect(group.retention_in_days).toBe(365);
+    }
+  });
+});
+
+describe("backends", () => {
+  test.each(["dev", "prod"])("%s keeps local state at a relative path outside cdktf.out", (name) => {
+    expect(stacks[name].terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+  });
+});
+
+describe.each(["dev", "prod"])("%s outputs", (name) => {
+  test("name ARNs, endpoint, port and topics, and no secret value", () => {
+    const outputs = stacks[name].output ?? {};
+    expect(Object.keys(outputs).sort()).toEqual([
+      "alerts_topic_arn",
+      "database_endpoint",
+      "database_port",
+      "database_user_secrets",
+      "key_value_secrets",
+      "master_secret_arn",
+      "rotation_events_topic_arn",
+    ]);
+    expect(JSON.stringify(outputs)).not.toMatch(/secret_string|password|GetSecretValue/i);
+  });
+});
