@@ -16,6 +16,7 @@ module.exports = {
       transform,
       testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/integration/"],
+      globalSetup: "<rootDir>/__tests__/support/build-rotation-bundle.ts",
       setupFilesAfterEnv: ["<rootDir>/__tests__/support/cdktf-matchers.ts"],
     },
     {

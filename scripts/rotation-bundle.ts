@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { buildRotationBundle } from "./build-lambda";
 
 /** The rotation function's deployment package, as the stacks reference it. */
 export interface RotationBundle {
@@ -41,6 +40,8 @@ export async function ensureRotationBundle(): Promise<RotationBundle> {
   const stamp = path.join(OUT_DIR, "inputs.sha256");
   const zipPath = path.join(OUT_DIR, "rotation-function.zip");
   if (!(existsSync(stamp) && existsSync(zipPath) && readFileSync(stamp, "utf8") === digest)) {
+    // Loaded only to rebuild: esbuild and fflate stay out of a synth that reuses the bundle.
+    const { buildRotationBundle } = await import("./build-lambda");
     await buildRotationBundle(OUT_DIR);
     writeFileSync(stamp, digest);
   }

@@ -186,16 +186,17 @@ export class FakeSecrets {
   }
 
   private updateStage(input: UpdateSecretVersionStageCommandInput) {
-    const holder = [...this.versions].find(([, v]) => v.stages.has(input.VersionStage))?.[0];
+    const stage = input.VersionStage as string;
+    const holder = [...this.versions].find(([, v]) => v.stages.has(stage))?.[0];
     if (holder !== undefined && holder !== input.RemoveFromVersionId) {
-      throw new Error(`${input.VersionStage} is on ${holder}, not on RemoveFromVersionId`);
+      throw new Error(`${stage} is on ${holder}, not on RemoveFromVersionId`);
     }
-    if (input.VersionStage === "AWSCURRENT" && holder !== undefined) {
+    if (stage === "AWSCURRENT" && holder !== undefined) {
       this.removeStage("AWSPREVIOUS");
       this.versions.get(holder)?.stages.add("AWSPREVIOUS");
     }
-    this.removeStage(input.VersionStage);
-    this.versions.get(input.MoveToVersionId ?? "")?.stages.add(input.VersionStage);
+    this.removeStage(stage);
+    this.versions.get(input.MoveToVersionId as string)?.stages.add(stage);
     return { ARN: SECRET_ARN };
   }
 }

@@ -1,0 +1,113 @@
+/**
+ * TLS: the function connects with TLS only and verifies the server certificate (chain
+ * and host name) against DB_CA_BUNDLE. A relay in front of the server (TlsProbe)
+ * records whether each connection asked for TLS before anything else, so a fallback
+ * to plaintext after a failed handshake would show.
+ */
+import { SEED_STAGE, type RotationStrategy } from "../../lambda/secret-contract";
+import { RotationStepError } from "../support/fake-secrets-manager";
+import { FUNCTION_CALLER, RotationFixture, type SeededSecret } from "../support/rotation-fixture";
+import { TlsProbe } from "../support/tls-probe";
+
+let fx: RotationFixture;
+beforeAll(async () => {
+  fx = await RotationFixture.create();
+});
+afterAll(() => fx.close());
+
+const probes: TlsProbe[] = [];
+afterEach(async () => {
+  await Promise.all(probes.splice(0).map((p) => p.close()));
+});
+
+describe.each(["mariadb", "postgres"] as const)("%s", (engine) => {
+  /** A secret whose host:port is a probe in front of the test server. */
+  async function secretBehindProbe(probeHost = "127.0.0.1", override: Record<string, unknown> = {}): Promise<{ secret: SeededSecret; probe: TlsProbe }> {
+    const server = fx.server(engine);
+    const probe = await TlsProbe.start(server.kind, server, probeHost);
+    probes.push(probe);
+    const secret = fx.seedDatabaseSecret({ engine, override: { host: probeHost, port: probe.port, ...override } });
+    return { secret, probe };
+  }
+
+  /** Starts a rotation and runs it; returns the failure, checking that nothing changed. */
+  async function failingRotation(secret: SeededSecret, strategy: RotationStrategy, caBundlePath?: string): Promise<RotationStepError> {
+    const stages = fx.fake.stages(secret.arn);
+    const users = await fx.databaseState(fx.server(engine), [secret.username, `${secret.username}_clone`]);
+    const error = await fx.driver
+      .rotate(secret.arn, fx.rotationFunction(strategy, caBundlePath ? { caBundlePath } : {}))
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RotationStepError);
+    const { [Object.keys(fx.fake.stages(secret.arn)).find((id) => !(id in stages)) ?? "none"]: _pending, ...rest } = fx.fake.stages(secret.arn);
+    expect(rest).toEqual(stages);
+    expect(await fx.databaseState(fx.server(engine), [secret.username, `${secret.username}_clone`])).toEqual(users);
+    return error as RotationStepError;
+  }
+
+  it("rotates over TLS only, verified against DB_CA_BUNDLE", async () => {
+    const { secret, probe } = await secretBehindProbe();
+    await fx.driver.rotate(secret.arn, fx.rotationFunction("alternating-users"));
+    await fx.driver.rotate(secret.arn, fx.rotationFunction("alternating-users"));
+    // Master logins in setSecret, pending-user logins in testSecret, for both rotations.
+    expect(probe.connections.length).toBeGreaterThanOrEqual(4);
+    expect(probe.connections.map((c) => c.tlsRequested)).toEqual(probe.connections.map(() => true));
+  });
+
+  it("fails clearly with a CA that did not sign the certificate, and never retries in plaintext", async () => {
+    const { secret, probe } = await secretBehindProbe();
+    const error = await failingRotation(secret, "single-user", fx.env.untrustedCaPath);
+    expect(error.step).toBe("setSecret");
+    expect(error.message).toMatch(
+      new RegExp(`connect to ${engine} at 127\\.0\\.0\\.1:${probe.port} as adminuser failed: .*(certificate|self.signed|signature)`, "i"),
+    );
+    expect(probe.connections.length).toBeGreaterThanOrEqual(1);
+    expect(probe.connections.every((c) => c.tlsRequested === true)).toBe(true);
+  });
+
+  it("fails when the certificate does not name the host it connected to", async () => {
+    // 127.0.0.2 reaches the same machine, but the certificate names only 127.0.0.1 and localhost.
+    const { secret, probe } = await secretBehindProbe("127.0.0.2");
+    const error = await failingRotation(secret, "single-user");
+    expect(error.message).toMatch(/altnames|does not match|Hostname\/IP/i);
+    expect(probe.connections.every((c) => c.tlsRequested === true)).toBe(true);
+  });
+
+  it("fails with a message naming DB_CA_BUNDLE when the bundle cannot be read", async () => {
+    const { secret, probe } = await secretBehindProbe();
+    const error = await failingRotation(secret, "single-user", "/nonexistent/ca-bundle.pem");
+    expect(error.message).toMatch(/cannot read the CA bundle \/nonexistent\/ca-bundle\.pem \(DB_CA_BUNDLE\): ENOENT/);
+    expect(probe.connections).toEqual([]);
+  });
+
+  it('connects in plaintext only when the secret says "ssl": false (which these servers refuse)', async () => {
+    const { secret, probe } = await secretBehindProbe("127.0.0.1", { ssl: false });
+    const error = await failingRotation(secret, "single-user");
+    expect(error.step).toBe("setSecret");
+    expect(probe.connections.length).toBeGreaterThanOrEqual(1);
+    expect(probe.connections.every((c) => c.tlsRequested === false)).toBe(true);
+  });
+});
+
+it("the Lambda entry point takes its settings from the environment (DB_CA_BUNDLE, AWS_ENDPOINT_URL_SECRETS_MANAGER, ...)", async () => {
+  const secret = fx.seedDatabaseSecret({ engine: "postgres" });
+  const saved = { ...process.env };
+  Object.assign(process.env, fx.fake.environment(FUNCTION_CALLER), {
+    ROTATION_STRATEGY: "alternating-users",
+    DB_CA_BUNDLE: fx.env.caPath,
+    PASSWORD_LENGTH: "40",
+  });
+  try {
+    await jest.isolateModulesAsync(async () => {
+      const { handler } = await import("../../lambda/index");
+      await fx.driver.rotate(secret.arn, handler);
+      await fx.driver.rotate(secret.arn, handler);
+    });
+  } finally {
+    process.env = saved;
+  }
+  const current = fx.credentials(secret.arn);
+  expect(current.username).toBe(`${secret.username}_clone`);
+  expect(current.password).toHaveLength(40);
+  expect(await fx.canLogIn(secret.server, current)).toBe(true);
+  expect(fx.fake.stages(secret.arn)[secret.seedVersionId]).toEqual([SEED_STAGE]);
+});

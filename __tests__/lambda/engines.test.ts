@@ -1,0 +1,282 @@
+/**
+ * The engine modules against mocked drivers: the SQL they send, how values are bound
+ * or escaped, the connection options (TLS, timeouts) and what their errors keep.
+ */
+import { createConnection } from "mysql2/promise";
+import { Client } from "pg";
+import type { ConnectOptions, ConnectionTarget, DatabaseSession } from "../../lambda/engines/engine";
+import { mysqlEngine, rewriteGrant } from "../../lambda/engines/mysql";
+import { postgresEngine } from "../../lambda/engines/postgres";
+import { DatabaseError } from "../../lambda/errors";
+
+jest.mock("mysql2/promise", () => ({ ...jest.requireActual("mysql2/promise"), createConnection: jest.fn() }));
+jest.mock("pg", () => ({ ...jest.requireActual("pg"), Client: jest.fn() }));
+
+const PASSWORD = "Secret-Pw.0123456789";
+const MYSQL: ConnectionTarget = { engine: "mysql", host: "db.internal", port: 3306, dbname: "app_db" };
+const POSTGRES: ConnectionTarget = { engine: "postgres", host: "db.internal", port: 5432, dbname: "appdb" };
+const TLS_OPTIONS: ConnectOptions = { tls: { ca: "PEM" }, connectTimeoutMs: 1234, queryTimeoutMs: 4321 };
+const PLAIN_OPTIONS: ConnectOptions = { connectTimeoutMs: 1234, queryTimeoutMs: 4321 };
+
+/** A driver error as mysql2 or pg raise it: the message quotes the statement. */
+function driverError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+describe("mysql2 engine", () => {
+  let query: jest.Mock;
+  let end: jest.Mock;
+  let destroy: jest.Mock;
+
+  beforeEach(() => {
+    query = jest.fn().mockResolvedValue([[]]);
+    end = jest.fn().mockResolvedValue(undefined);
+    destroy = jest.fn();
+    jest.mocked(createConnection).mockReset().mockResolvedValue({ on: jest.fn(), query, end, destroy } as never);
+  });
+
+  const connect = (options = TLS_OPTIONS) =>
+    mysqlEngine.connect(MYSQL, { username: "app", password: PASSWORD }, options);
+  const statements = () => query.mock.calls.map(([options]) => [options.sql, options.values]);
+
+  test("connects with TLS verifying the certificate and the host name, and the timeouts", async () => {
+    await connect();
+    expect(createConnection).toHaveBeenCalledWith({
+      host: "db.internal",
+      port: 3306,
+      user: "app",
+      password: PASSWORD,
+      database: "app_db",
+      connectTimeout: 1234,
+      ssl: { ca: "PEM", rejectUnauthorized: true, verifyIdentity: true },
+      multipleStatements: false,
+    });
+  });
+
+  test("connects in plaintext only without TLS options; every statement has the query timeout", async () => {
+    const session = await connect(PLAIN_OPTIONS);
+    await session.test();
+    expect(jest.mocked(createConnection).mock.calls[0][0]).toMatchObject({ ssl: undefined });
+    expect(query).toHaveBeenCalledWith({ sql: "SELECT 1", values: undefined, timeout: 4321 });
+  });
+
+  test.each([
+    ["ER_ACCESS_DENIED_ERROR", true],
+    ["ECONNREFUSED", false],
+    ["HANDSHAKE_SSL_ERROR", false],
+  ])("a connection error %s is an authentication failure: %s", async (code, auth) => {
+    jest.mocked(createConnection).mockRejectedValue(Object.assign(driverError(code, "details"), { errno: 1045 }));
+    const error = (await connect().catch((e: unknown) => e)) as DatabaseError;
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect(error.authenticationFailed).toBe(auth);
+    expect(error.message).toBe(`connect to mysql at db.internal:3306 as app failed: ${code} (errno 1045): details`);
+  });
+
+  test("binds user names and passwords as ? values", async () => {
+    const session = await connect();
+    await session.createUser("app_clone", PASSWORD);
+    await session.setPassword("app_clone", PASSWORD);
+    await session.userExists("app_clone");
+    expect(statements()).toEqual([
+      ["CREATE USER ?@'%' IDENTIFIED BY ?", ["app_clone", PASSWORD]],
+      ["ALTER USER ?@'%' IDENTIFIED BY ?", ["app_clone", PASSWORD]],
+      ["SELECT 1 FROM mysql.user WHERE User = ? AND Host = '%'", ["app_clone"]],
+    ]);
+  });
+
+  test.each([
+    ["10.11.6-MariaDB-log", "SET PASSWORD = PASSWORD(?)"],
+    ["8.0.39", "SET PASSWORD = ?"],
+    ["8.0.mysql_aurora.3.08.0", "SET PASSWORD = ?"],
+  ])("own password on server %s: %s", async (version, sql) => {
+    query.mockResolvedValueOnce([[{ version }]]);
+    await (await connect()).setOwnPassword(PASSWORD);
+    expect(statements()).toEqual([
+      ["SELECT VERSION() AS version", undefined],
+      [sql, [PASSWORD]],
+    ]);
+  });
+
+  test("grants on the database only: _ and % are escaped", async () => {
+    await (await connect()).grantPrivileges("app", "app_db", ["INSERT", "SELECT", "INSERT"]);
+    expect(statements()).toEqual([["GRANT SELECT, INSERT ON `app\\_db`.* TO ?@'%'", ["app"]]]);
+  });
+
+  test("copies grants: rewritten SHOW GRANTS lines, sent without values", async () => {
+    query.mockResolvedValueOnce([
+      [
+        { "Grants for app@%": "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD '*ABCDEF'" },
+        { "Grants for app@%": "GRANT SELECT ON `odd?name`.* TO `app`@`%`" },
+      ],
+    ]);
+    await (await connect()).copyPrivileges("app", "app_clone");
+    expect(statements()).toEqual([
+      ["SHOW GRANTS FOR ?@'%'", ["app"]],
+      ["GRANT USAGE ON *.* TO 'app_clone'@'%'", undefined],
+      ["GRANT SELECT ON `odd?name`.* TO 'app_clone'@'%'", undefined],
+    ]);
+  });
+
+  test("refuses to copy when SHOW GRANTS names another grantee", async () => {
+    query.mockResolvedValueOnce([[{ Grants: "GRANT USAGE ON *.* TO `other`@`localhost`" }]]);
+    await expect((await connect()).copyPrivileges("app", "app_clone")).rejects.toThrow(
+      "copy the grants of app to app_clone failed: SHOW GRANTS listed none for app@%",
+    );
+  });
+
+  test("the error of a statement carrying a password keeps only its code; others keep the message", async () => {
+    const session = await connect();
+    query.mockRejectedValue(
+      Object.assign(driverError("ER_PARSE_ERROR", `near '${PASSWORD}' at line 1`), { errno: 1064, sql: PASSWORD }),
+    );
+    await expect(session.createUser("app", PASSWORD)).rejects.toThrow(
+      new Error("create user app failed: ER_PARSE_ERROR (errno 1064)"),
+    );
+    await expect(session.setPassword("app", PASSWORD)).rejects.toThrow(
+      new Error("set the password of user app failed: ER_PARSE_ERROR (errno 1064)"),
+    );
+    query.mockReset().mockResolvedValueOnce([[{ version: "8.0.39" }]]);
+    query.mockRejectedValue(driverError("ER_PARSE_ERROR", PASSWORD));
+    await expect(session.setOwnPassword(PASSWORD)).rejects.toThrow(
+      new Error("change the password of the connected user failed: ER_PARSE_ERROR"),
+    );
+    query.mockRejectedValue(driverError("ER_TABLEACCESS_DENIED_ERROR", "SELECT command denied to user 'admin'"));
+    await expect(session.copyPrivileges("app", "app_clone")).rejects.toThrow(
+      new Error("read the grants of app failed: ER_TABLEACCESS_DENIED_ERROR: SELECT command denied to user 'admin'"),
+    );
+  });
+
+  test("close falls back to destroy and never rejects", async () => {
+    const session = await connect();
+    end.mockRejectedValue(new Error("broken"));
+    await expect(session.close()).resolves.toBeUndefined();
+    expect(destroy).toHaveBeenCalled();
+  });
+});
+
+describe("rewriteGrant (SHOW GRANTS line for the clone)", () => {
+  test.each([
+    ["GRANT SELECT, INSERT ON `app\\_db`.* TO `app`@`%`", "GRANT SELECT, INSERT ON `app\\_db`.* TO 'app_clone'@'%'"],
+    ["GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD '*2B60'", "GRANT USAGE ON *.* TO 'app_clone'@'%'"],
+    ["GRANT SELECT ON `db`.`t` TO `app`@`%` WITH GRANT OPTION", "GRANT SELECT ON `db`.`t` TO 'app_clone'@'%' WITH GRANT OPTION"],
+    ["GRANT `reader`@`%` TO `app`@`%` WITH ADMIN OPTION", "GRANT `reader`@`%` TO 'app_clone'@'%' WITH ADMIN OPTION"],
+    ["GRANT `reader` TO `app`@`%`", "GRANT `reader` TO 'app_clone'@'%'"],
+    ["REVOKE INSERT ON `mysql`.* FROM `app`@`%`", "REVOKE INSERT ON `mysql`.* FROM 'app_clone'@'%'"],
+    ["SET DEFAULT ROLE `reader` FOR `app`@`%`", "SET DEFAULT ROLE `reader` FOR 'app_clone'@'%'"],
+    ["GRANT SELECT ON `x TO ``app``@``%```.* TO `app`@`%`", "GRANT SELECT ON `x TO ``app``@``%```.* TO 'app_clone'@'%'"],
+  ])("%s", (line, expected) => {
+    expect(rewriteGrant(line, "app", "app_clone")).toBe(expected);
+  });
+
+  test.each([
+    "GRANT SELECT ON *.* TO `application`@`%`",
+    "GRANT SELECT ON *.* TO `app`@`localhost`",
+    "CREATE USER `app`@`%`",
+  ])("ignores %s", (line) => {
+    expect(rewriteGrant(line, "app", "app_clone")).toBeUndefined();
+  });
+});
+
+describe("pg engine", () => {
+  let query: jest.Mock;
+  let connectClient: jest.Mock;
+  let end: jest.Mock;
+
+  beforeEach(() => {
+    query = jest.fn().mockResolvedValue({ rows: [] });
+    connectClient = jest.fn().mockResolvedValue(undefined);
+    end = jest.fn().mockResolvedValue(undefined);
+    jest.mocked(Client).mockReset().mockImplementation(() => ({ on: jest.fn(), connect: connectClient, query, end }) as never);
+  });
+
+  const connect = (options = TLS_OPTIONS): Promise<DatabaseSession> =>
+    postgresEngine.connect(POSTGRES, { username: "app", password: PASSWORD }, options);
+  const statements = () => query.mock.calls.map(([sql, values]) => [sql, values]);
+
+  test("connects with TLS verifying the certificate (pg checks the host name), and the timeouts", async () => {
+    await connect();
+    expect(Client).toHaveBeenCalledWith({
+      host: "db.internal",
+      port: 5432,
+      user: "app",
+      password: PASSWORD,
+      database: "appdb",
+      ssl: { ca: "PEM", rejectUnauthorized: true },
+      connectionTimeoutMillis: 1234,
+      query_timeout: 4321,
+      statement_timeout: 4321,
+      application_name: "secrets-manager-rotation",
+    });
+  });
+
+  test("plaintext only without TLS options", async () => {
+    await connect(PLAIN_OPTIONS);
+    expect(jest.mocked(Client).mock.calls[0][0]).toMatchObject({ ssl: false });
+  });
+
+  test.each([
+    ["28P01", true],
+    ["28000", false],
+    ["ECONNREFUSED", false],
+  ])("a connection error %s is an authentication failure: %s; the client is ended", async (code, auth) => {
+    connectClient.mockRejectedValue(driverError(code, "details"));
+    const error = (await connect().catch((e: unknown) => e)) as DatabaseError;
+    expect(error.authenticationFailed).toBe(auth);
+    expect(error.message).toBe(`connect to postgres at db.internal:5432 as app failed: ${code}: details`);
+    expect(end).toHaveBeenCalled();
+  });
+
+  test("quotes role names and password literals with pg's escaping", async () => {
+    const session = await connect();
+    await session.createUser("app_clone", "it's\\odd");
+    await session.setPassword("App", PASSWORD);
+    await session.setOwnPassword(PASSWORD);
+    await session.userExists("app_clone");
+    await session.copyPrivileges("app", "app_clone");
+    expect(statements()).toEqual([
+      [`CREATE ROLE "app_clone" WITH LOGIN PASSWORD  E'it''s\\\\odd'`, undefined],
+      [`ALTER ROLE "App" WITH LOGIN PASSWORD '${PASSWORD}'`, undefined],
+      [`ALTER ROLE CURRENT_USER WITH PASSWORD '${PASSWORD}'`, undefined],
+      ["SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", ["app_clone"]],
+      [`GRANT "app" TO "app_clone"`, undefined],
+    ]);
+  });
+
+  test("grants CONNECT, USAGE, the table privileges and default privileges; sequences with INSERT", async () => {
+    const session = await connect();
+    await session.grantPrivileges("app", "appdb", ["SELECT"]);
+    await session.grantPrivileges("app", "appdb", ["INSERT", "SELECT"]);
+    expect(statements().map(([sql]) => sql)).toEqual([
+      'GRANT CONNECT ON DATABASE "appdb" TO "app"',
+      'GRANT USAGE ON SCHEMA public TO "app"',
+      'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "app"',
+      'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO "app"',
+      'GRANT CONNECT ON DATABASE "appdb" TO "app"',
+      'GRANT USAGE ON SCHEMA public TO "app"',
+      'GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO "app"',
+      'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT ON TABLES TO "app"',
+      'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "app"',
+      'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO "app"',
+    ]);
+  });
+
+  test("the error of a statement carrying a password keeps only its code; others keep the message", async () => {
+    const session = await connect();
+    query.mockRejectedValue(driverError("42601", `syntax error at or near "${PASSWORD}"`));
+    await expect(session.setPassword("app", PASSWORD)).rejects.toThrow(new Error("set the password of role app failed: 42601"));
+    await expect(session.createUser("app", PASSWORD)).rejects.toThrow(new Error("create role app failed: 42601"));
+    await expect(session.setOwnPassword(PASSWORD)).rejects.toThrow(
+      new Error("change the password of the connected user failed: 42601"),
+    );
+    query.mockRejectedValue(driverError("42501", "permission denied for schema public"));
+    await expect(session.grantPrivileges("app", "appdb", ["SELECT"])).rejects.toThrow(
+      new Error("grant SELECT on appdb to app failed: 42501: permission denied for schema public"),
+    );
+  });
+
+  test("close never rejects", async () => {
+    const session = await connect();
+    end.mockRejectedValue(new Error("broken"));
+    await expect(session.close()).resolves.toBeUndefined();
+  });
+});
