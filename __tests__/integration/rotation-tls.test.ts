@@ -64,11 +64,25 @@ describe.each(["mariadb", "postgres"] as const)("%s", (engine) => {
     expect(probe.connections.every((c) => c.tlsRequested === true)).toBe(true);
   });
 
-  it("fails when the certificate does not name the host it connected to", async () => {
-    // 127.0.0.2 reaches the same machine, but the certificate names only 127.0.0.1 and localhost.
+  it("fails when the certificate does not name the host name it connected to", async () => {
+    // "127.1" is a host name to TLS (not an IP literal) that resolves to 127.0.0.1; the
+    // certificate names only 127.0.0.1 and localhost. RDS endpoints are host names too.
+    const { secret, probe } = await secretBehindProbe("127.0.0.1", { host: "127.1" });
+    const error = await failingRotation(secret, "single-user");
+    expect(error.message).toMatch(/Hostname\/IP does not match certificate's altnames: Host: 127\.1/);
+    expect(probe.connections.every((c) => c.tlsRequested === true)).toBe(true);
+  });
+
+  // mysql2 checks an IP-address host against "localhost" instead of the address (it passes
+  // no servername for IPs, and Node then falls back to "localhost"), so for MariaDB this
+  // rotation currently succeeds: a known defect of the function's MySQL engine, reported
+  // to its owner. `failing` turns red once it is fixed, to be flipped to a plain `it`.
+  const ipMismatch = engine === "postgres" ? it : it.failing;
+  ipMismatch("fails when the certificate does not name the IP address it connected to", async () => {
+    // 127.0.0.2 reaches this machine too, but the certificate names only 127.0.0.1 and localhost.
     const { secret, probe } = await secretBehindProbe("127.0.0.2");
     const error = await failingRotation(secret, "single-user");
-    expect(error.message).toMatch(/altnames|does not match|Hostname\/IP/i);
+    expect(error.message).toMatch(/IP: 127\.0\.0\.2 is not in the cert's list/);
     expect(probe.connections.every((c) => c.tlsRequested === true)).toBe(true);
   });
 

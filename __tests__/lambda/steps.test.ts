@@ -79,6 +79,13 @@ describe("createSecret", () => {
     expect(secrets.mock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
 
+  test("alternating users: a user named like the suffix alone has no alternate", async () => {
+    const { secrets, invoke } = setUp("alternating-users", { seed: rotatedSeed({ username: "_clone" }) });
+    await expect(invoke("createSecret", secrets.beginRotation())).rejects.toThrow(
+      "alternating-users: user _clone has no name left without _clone",
+    );
+  });
+
   test("alternating users: MariaDB allows longer names", async () => {
     const username = "u".repeat(27);
     const { secrets, invoke } = setUp("alternating-users", { seed: rotatedSeed({ engine: "mariadb", username }) });
@@ -273,6 +280,14 @@ describe("setSecret", () => {
     await result;
     expect(database.operations).toEqual(["setPassword app", "grantPrivileges app appdb SELECT,INSERT"]);
     expect(database.users.get("app")?.password).toBe(pending.password);
+  });
+
+  test("refuses to touch the master user", async () => {
+    const { database, result } = await setSecretAfter("single-user", { ...SEED, username: MASTER.username });
+    await expect(result).rejects.toThrow(
+      `secret ${SECRET_ARN}: user ${MASTER.username} is the master user of ${MASTER_ARN}, which this function must not change`,
+    );
+    expect(database.connections).toEqual([]);
   });
 
   test("refuses a pending version that points at another database", async () => {

@@ -17,6 +17,8 @@ interface Case {
   readonly address: string;
   readonly fails: readonly string[];
   readonly passes: readonly string[];
+  /** Checks of the resource's type that must not apply to it. @default [] */
+  readonly notApplicable?: readonly string[];
 }
 
 /** Check id → whether it passed, for every check that applies to the resource at `address`. */
@@ -46,6 +48,11 @@ const IDENTITY_CHECKS = [
   "CKV2_AWS_40", "FSBP IAM.1", "FSBP IAM.21", "FSBP KMS.1",
 ];
 
+const INLINE_POLICY_CHECKS = [
+  ...IDENTITY_CHECKS.filter((id) => !["FSBP IAM.1", "FSBP IAM.21", "FSBP KMS.1"].includes(id)),
+  "FSBP KMS.2",
+];
+
 const VPC = { cidr_block: "10.0.0.0/16" };
 const vpcRef = "${aws_vpc.V.id}";
 
@@ -55,6 +62,13 @@ const CASES: Case[] = [
     resources: { aws_iam_policy: { P: { policy: policy(allow("*", "*")) } } },
     address: "aws_iam_policy.P",
     fails: IDENTITY_CHECKS,
+    passes: [],
+  },
+  {
+    name: "an administrator inline policy fails every inline-policy check",
+    resources: { aws_iam_role_policy: { P: { role: "r", policy: policy(allow("*", "*")) } } },
+    address: "aws_iam_role_policy.P",
+    fails: INLINE_POLICY_CHECKS,
     passes: [],
   },
   {
@@ -151,6 +165,15 @@ const CASES: Case[] = [
     passes: ["CKV_AWS_60"],
   },
   {
+    name: "attaching AdministratorAccess",
+    resources: {
+      aws_iam_role_policy_attachment: { A: { role: "r", policy_arn: "arn:${data.aws_partition.p.partition}:iam::aws:policy/AdministratorAccess" } },
+    },
+    address: "aws_iam_role_policy_attachment.A",
+    fails: ["CKV_AWS_274"],
+    passes: ["CKV2_AWS_56"],
+  },
+  {
     name: "attaching IAMFullAccess",
     resources: { aws_iam_role_policy_attachment: { A: { role: "r", policy_arn: "arn:aws:iam::aws:policy/IAMFullAccess" } } },
     address: "aws_iam_role_policy_attachment.A",
@@ -163,6 +186,13 @@ const CASES: Case[] = [
     address: "aws_kms_key.K",
     fails: ["CKV_AWS_7", "SecurityHub KMS.4", "CKV_AWS_33", "FSBP KMS.5"],
     passes: ["CKV_AWS_227", "CKV2_AWS_64"],
+  },
+  {
+    name: "a disabled KMS key without a key policy of its own",
+    resources: { aws_kms_key: { K: { is_enabled: false, enable_key_rotation: true } } },
+    address: "aws_kms_key.K",
+    fails: ["CKV_AWS_227", "CKV2_AWS_64"],
+    passes: ["CKV_AWS_7", "CKV_AWS_33", "FSBP KMS.5"],
   },
   {
     name: "a wildcard key principal limited to the account is not public",
@@ -227,6 +257,13 @@ const CASES: Case[] = [
     passes: ["CKV_AWS_117"],
   },
   {
+    name: "a function outside any VPC",
+    resources: { aws_lambda_function: { F: { runtime: "nodejs22.x", tracing_config: { mode: "PassThrough" } } } },
+    address: "aws_lambda_function.F",
+    fails: ["CKV_AWS_117"],
+    passes: ["CKV_AWS_50", "CKV_AWS_363", "FSBP Lambda.2"],
+  },
+  {
     name: "a security group open to the world on SSH, with undocumented rules and open egress, attached to nothing",
     resources: {
       aws_security_group: {
@@ -240,6 +277,35 @@ const CASES: Case[] = [
     address: "aws_security_group.G",
     fails: ["CKV_AWS_23", "CKV_AWS_24", "CKV_AWS_382", "CKV2_AWS_5", "FSBP EC2.18", "FSBP EC2.19", "SecurityHub EC2.53"],
     passes: ["CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277", "SecurityHub EC2.54"],
+  },
+  {
+    name: "a security group admitting every protocol from anywhere",
+    resources: {
+      aws_security_group: { G: { description: "g", ingress: [{ protocol: "-1", from_port: 0, to_port: 0, cidr_blocks: ["0.0.0.0/0"], description: "all" }] } },
+    },
+    address: "aws_security_group.G",
+    fails: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277", "SecurityHub EC2.53"],
+    passes: ["CKV_AWS_23", "CKV_AWS_382"],
+  },
+  {
+    name: "an undocumented standalone egress rule to everything",
+    resources: {
+      aws_vpc_security_group_egress_rule: { E: { security_group_id: "sg-1", ip_protocol: "-1", cidr_ipv4: "0.0.0.0/0" } },
+    },
+    address: "aws_vpc_security_group_egress_rule.E",
+    fails: ["CKV_AWS_23", "CKV_AWS_382"],
+    passes: [],
+  },
+  {
+    name: "an undocumented standalone ingress rule from another group",
+    resources: {
+      aws_vpc_security_group_ingress_rule: {
+        R: { security_group_id: "sg-1", ip_protocol: "tcp", from_port: 22, to_port: 22, referenced_security_group_id: "sg-2" },
+      },
+    },
+    address: "aws_vpc_security_group_ingress_rule.R",
+    fails: ["CKV_AWS_23"],
+    passes: ["CKV_AWS_24", "CKV_AWS_277"],
   },
   {
     name: "a standalone rule admitting all IPv6 traffic",
@@ -393,15 +459,40 @@ const CASES: Case[] = [
     name: "a public PostgreSQL instance on the default port, parameter group and user name",
     resources: {
       aws_db_instance: {
-        D: { engine: "postgres", instance_class: "db.m7g.large", publicly_accessible: true, username: "postgres", backup_retention_period: 0 },
+        D: {
+          engine: "postgres",
+          instance_class: "db.m7g.large",
+          publicly_accessible: true,
+          username: "postgres",
+          backup_retention_period: 0,
+          auto_minor_version_upgrade: false,
+          ca_cert_identifier: "rds-ca-2019",
+          performance_insights_enabled: true,
+        },
       },
     },
     address: "aws_db_instance.D",
     fails: [
-      "CKV_AWS_17", "FSBP RDS.2", "CKV2_AWS_69", "FSBP RDS.23", "FSBP RDS.25", "CKV_AWS_133", "FSBP RDS.11", "CKV_AWS_16",
-      "FSBP RDS.18", "CKV_AWS_226", "CKV_AWS_353", "FSBP RDS.9",
+      "CKV_AWS_16", "FSBP RDS.3", "CKV_AWS_17", "FSBP RDS.2", "CKV2_AWS_69", "FSBP RDS.23", "FSBP RDS.25", "CKV_AWS_133",
+      "FSBP RDS.11", "FSBP RDS.18", "CKV_AWS_226", "FSBP RDS.13", "CKV_AWS_129", "FSBP RDS.9", "CKV_AWS_211",
+      "CKV_AWS_354", "CKV2_AWS_60", "FSBP RDS.17",
     ],
-    passes: ["FSBP RDS.13", "CKV_AWS_211", "CKV_AWS_354"],
+    passes: ["CKV_AWS_353"],
+  },
+  {
+    name: "a larger MySQL instance without Performance Insights",
+    resources: { aws_db_instance: { D: { engine: "mysql", instance_class: "db.m7g.large" } } },
+    address: "aws_db_instance.D",
+    fails: ["CKV_AWS_353"],
+    passes: ["CKV_AWS_354"],
+  },
+  {
+    name: "Performance Insights is not expected of a MySQL micro instance; minor upgrades must be set explicitly for Checkov",
+    resources: { aws_db_instance: { D: { engine: "mysql", instance_class: "db.t4g.micro" } } },
+    address: "aws_db_instance.D",
+    fails: ["CKV_AWS_226"],
+    passes: ["FSBP RDS.13", "CKV_AWS_354"],
+    notApplicable: ["CKV_AWS_353"],
   },
   {
     name: "a MySQL instance whose parameter group forces TLS, on another port",
@@ -416,14 +507,18 @@ const CASES: Case[] = [
     passes: ["CKV2_AWS_69", "FSBP RDS.23", "FSBP RDS.25"],
   },
   {
-    name: "log groups kept 30 days without a key; an alarm whose actions are off and empty",
-    resources: {
-      aws_cloudwatch_log_group: { L: { retention_in_days: 30 } },
-      aws_cloudwatch_metric_alarm: { A: { actions_enabled: false } },
-    },
+    name: "a log group kept 30 days without a key",
+    resources: { aws_cloudwatch_log_group: { L: { retention_in_days: 30 } } },
     address: "aws_cloudwatch_log_group.L",
     fails: ["CKV_AWS_158", "CKV_AWS_338"],
     passes: ["CKV_AWS_66"],
+  },
+  {
+    name: "a log group kept forever by default, without retention set",
+    resources: { aws_cloudwatch_log_group: { L: { kms_key_id: KEY_ARN } } },
+    address: "aws_cloudwatch_log_group.L",
+    fails: ["CKV_AWS_66", "CKV_AWS_338"],
+    passes: ["CKV_AWS_158"],
   },
   {
     name: "an alarm whose actions are off and empty",
@@ -441,9 +536,13 @@ const CASES: Case[] = [
   },
 ];
 
-test.each(CASES)("$name", ({ resources, address, fails, passes }) => {
+test.each(CASES)("$name", ({ resources, address, fails, passes, notApplicable = [] }) => {
   const results = outcomes(resources, address);
-  const expected = Object.fromEntries([...fails.map((id) => [id, false]), ...passes.map((id) => [id, true])]);
+  const expected = Object.fromEntries([
+    ...fails.map((id) => [id, false]),
+    ...passes.map((id) => [id, true]),
+    ...notApplicable.map((id) => [id, undefined]),
+  ]);
   const actual = Object.fromEntries(Object.keys(expected).map((id) => [id, results[id]]));
   expect(actual).toEqual(expected);
 });

@@ -52,7 +52,7 @@ export function list(value: unknown): unknown[] {
 }
 
 /** Whether a value is a Terraform expression (reference or function call) rather than a literal. */
-export function isExpression(value: unknown): value is string {
+export function isExpression(value: unknown): boolean {
   return typeof value === "string" && value.includes("${");
 }
 
@@ -65,7 +65,7 @@ export function isSet(value: unknown): boolean {
 /** Whether `value` (deeply) holds an interpolation that refers to the given resource. */
 export function mentions(value: unknown, target: Located): boolean {
   const needle = `${target.type}.${target.name}.`;
-  if (typeof value === "string") return isExpression(value) && value.includes(needle);
+  if (typeof value === "string") return value.includes("${") && value.includes(needle);
   if (Array.isArray(value)) return value.some((v) => mentions(v, target));
   if (isObject(value)) return Object.values(value).some((v) => mentions(v, target));
   return false;

@@ -56,6 +56,11 @@ async function provisionWithMaster(
   const masterArn = requireMasterArn(pending, `secret ${ctx.store.secretId} version ${AWSPENDING}`, reason);
   const master = await ctx.store.getMasterCredentials(masterArn);
   const { username } = pending;
+  if (username === master.username) {
+    throw new RotationError(
+      `secret ${ctx.store.secretId}: user ${username} is the master user of ${masterArn}, which this function must not change`,
+    );
+  }
   const { password } = credentialsOf(pending, `secret ${ctx.store.secretId} version ${AWSPENDING}`);
   const clonesCurrent = username === current.username + CLONE_SUFFIX;
 
