@@ -159,6 +159,7 @@ export class SecretsRotationStack extends TerraformStack {
       runtime: config.runtime,
       timeoutSeconds: config.timeoutSeconds,
       passwordLength: config.passwordLength,
+      reservedConcurrentExecutions: config.reservedConcurrency,
       logRetentionDays: config.logRetentionDays,
       kmsKeyArn: key.keyArn,
       vpcId: network.vpcId,

@@ -34,7 +34,7 @@ export const dev: EnvironmentConfig = {
     backupRetentionDays: 1,
     logExports: ["error"],
     logRetentionDays: 7,
-    iamAuthentication: false,
+    iamAuthentication: true,
     masterPasswordRotationDays: 7,
     finalSnapshot: false,
   },

@@ -171,6 +171,12 @@ export interface RotationFunctionConfig {
   readonly logRetentionDays: number;
   /** Length of generated passwords, 16–128. @default 32 */
   readonly passwordLength?: number;
+  /**
+   * Concurrency reserved for each rotation function, 1–1000: rotation keeps capacity in a
+   * busy account, and the database never sees more rotation connections than this.
+   * @default none (the account's unreserved pool)
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export interface AlertsConfig {

@@ -11,11 +11,15 @@ import { ROTATION_STRATEGIES, type RotationStrategy } from "./secret-contract";
  */
 export const DEFAULT_EXCLUDE_CHARACTERS = "!\"#$%&'()*+,/:;<=>?@[\\]^`{|}~";
 
+/** Limits of each Secrets Manager request (the SDK sets none), well inside the function's timeout. */
+const SDK_TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000 };
+
 /** Configuration of the rotation function. Each field can be passed to createHandler; otherwise it comes from the environment. */
 export interface RotationOptions {
   /**
    * Secrets Manager client.
-   * @default a client for the function's region; it honours AWS_ENDPOINT_URL_SECRETS_MANAGER
+   * @default a client for the function's region with 3 s connection and 5 s request timeouts;
+   *   it honours AWS_ENDPOINT_URL_SECRETS_MANAGER
    */
   readonly client: SecretsManagerClient;
   /** Environment variable `ROTATION_STRATEGY` (required): `single-user` or `alternating-users`. */
@@ -66,7 +70,7 @@ export function resolveOptions(overrides: Partial<RotationOptions>, env: NodeJS.
   const caBundlePath = overrides.caBundlePath ?? (env.DB_CA_BUNDLE || "/var/runtime/ca-cert.pem");
   if (caBundlePath === "") throw new RotationError("DB_CA_BUNDLE must be a file path");
   return {
-    client: overrides.client ?? new SecretsManagerClient({}),
+    client: overrides.client ?? new SecretsManagerClient({ requestHandler: SDK_TIMEOUTS }),
     strategy: strategy as RotationStrategy,
     passwordLength: integerSetting("PASSWORD_LENGTH", overrides.passwordLength, env, 32, 16, 128),
     excludeCharacters,

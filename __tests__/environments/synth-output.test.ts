@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "@cdktf/hcl2json";
@@ -79,6 +79,10 @@ describe("synthesized output", () => {
       outputs.set(dir, { json, hcl });
     }
   }, 60_000);
+
+  afterAll(() => {
+    for (const dir of [first, second]) rmSync(dir, { recursive: true, force: true });
+  });
 
   test("is byte-identical from two fresh copies of the project, Lambda zip included", () => {
     const a = outputs.get(first)!;

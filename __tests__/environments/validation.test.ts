@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildApp } from "../../main";
@@ -9,9 +9,12 @@ import { validateEnvironments } from "../../environments/validate";
 import { ensureRotationBundle, type RotationBundle } from "../../scripts/rotation-bundle";
 
 let bundle: RotationBundle;
+let outdir: string;
 beforeAll(async () => {
   bundle = await ensureRotationBundle();
+  outdir = mkdtempSync(path.join(tmpdir(), "invalid-"));
 });
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 type Mutable<T> =
   T extends ReadonlyArray<infer U> ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
@@ -24,7 +27,8 @@ function variant(base: EnvironmentConfig, edit: (env: Mutable<EnvironmentConfig>
 }
 
 function build(envs: EnvironmentConfig[]): void {
-  buildApp({ environments: envs, bundle, outdir: mkdtempSync(path.join(tmpdir(), "invalid-")) });
+  // Construction only: every check runs before synth writes anything.
+  buildApp({ environments: envs, bundle, outdir });
 }
 
 // Each case: one invalid setting, and the single message synth fails with. Every

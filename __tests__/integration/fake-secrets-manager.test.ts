@@ -7,6 +7,7 @@ import {
   CreateSecretCommand,
   DescribeSecretCommand,
   GetRandomPasswordCommand,
+  type GetRandomPasswordCommandInput,
   GetSecretValueCommand,
   InvalidParameterException,
   InvalidRequestException,
@@ -130,7 +131,7 @@ describe("versions and staging labels", () => {
 });
 
 describe("GetRandomPassword", () => {
-  const password = async (input: ConstructorParameters<typeof GetRandomPasswordCommand>[0]) =>
+  const password = async (input: GetRandomPasswordCommandInput) =>
     (await sm.send(new GetRandomPasswordCommand(input))).RandomPassword as string;
 
   it("honours the length, the exclusions and one character of each included type", async () => {

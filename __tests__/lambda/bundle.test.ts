@@ -11,8 +11,7 @@ let builds: RotationBundleBuild[];
 
 beforeAll(async () => {
   dirs = [mkdtempSync(path.join(tmpdir(), "rotation-build-a-")), mkdtempSync(path.join(tmpdir(), "rotation-build-b-"))];
-  builds = [];
-  for (const dir of dirs) builds.push(await buildRotationBundle(dir));
+  builds = await Promise.all(dirs.map((dir) => buildRotationBundle(dir)));
 }, 30_000);
 
 afterAll(() => {

@@ -2,6 +2,12 @@
  * The engine modules against mocked drivers: the SQL they send, how values are bound
  * or escaped, the connection options (TLS, timeouts) and what their errors keep.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect as netConnect, type AddressInfo, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { checkServerIdentity, connect as tlsConnect, createServer as createTlsServer } from "node:tls";
 import { createConnection } from "mysql2/promise";
 import { Client } from "pg";
 import type { ConnectOptions, ConnectionTarget, DatabaseSession } from "../../lambda/engines/engine";
@@ -17,6 +23,21 @@ const MYSQL: ConnectionTarget = { engine: "mysql", host: "db.internal", port: 33
 const POSTGRES: ConnectionTarget = { engine: "postgres", host: "db.internal", port: 5432, dbname: "appdb" };
 const TLS_OPTIONS: ConnectOptions = { tls: { ca: "PEM" }, connectTimeoutMs: 1234, queryTimeoutMs: 4321 };
 const PLAIN_OPTIONS: ConnectOptions = { connectTimeoutMs: 1234, queryTimeoutMs: 4321 };
+
+/** A self-signed certificate naming only DNS:localhost (made with the openssl CLI). */
+function localhostCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "rotation-cert-"));
+  try {
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+      "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+      "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
+    ], { stdio: "ignore" });
+    return { key: readFileSync(path.join(dir, "key.pem"), "utf8"), cert: readFileSync(path.join(dir, "cert.pem"), "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** A driver error as mysql2 or pg raise it: the message quotes the statement. */
 function driverError(code: string, message: string): Error {
@@ -49,8 +70,43 @@ describe("mysql2 engine", () => {
       database: "app_db",
       connectTimeout: 1234,
       ssl: { ca: "PEM", rejectUnauthorized: true, verifyIdentity: true },
+      stream: undefined,
       multipleStatements: false,
     });
+  });
+
+  test("an IP address host is verified against the certificate's IP addresses, not as localhost", async () => {
+    // What mysql2 does on its connection's socket: TLS with no server name (none for an IP).
+    const handshake = async (socket: Socket) =>
+      new Promise<Error | undefined>((resolve) => {
+        const secure = tlsConnect({ socket, ca: certificate.cert, checkServerIdentity }, () => {
+          secure.destroy();
+          resolve(undefined);
+        });
+        secure.on("error", resolve);
+      });
+    const certificate = localhostCertificate();
+    const server = createTlsServer({ key: certificate.key, cert: certificate.cert }, (socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      await mysqlEngine.connect({ ...MYSQL, host: "127.0.0.1", port }, { username: "app", password: PASSWORD }, TLS_OPTIONS);
+      const { stream } = jest.mocked(createConnection).mock.calls[0][0] as { stream: () => Socket };
+      expect((await handshake(stream()))?.message).toMatch("IP: 127.0.0.1 is not in the cert's list");
+      // Without the engine's socket, Node would have accepted the certificate of "localhost".
+      expect(await handshake(netConnect(port, "127.0.0.1"))).toBeUndefined();
+    } finally {
+      server.close();
+    }
+  });
+
+  test("a host name and a plaintext connection use mysql2's own socket", async () => {
+    await connect();
+    await mysqlEngine.connect({ ...MYSQL, host: "10.0.0.1" }, { username: "app", password: PASSWORD }, PLAIN_OPTIONS);
+    expect(jest.mocked(createConnection).mock.calls.map(([config]) => (config as { stream?: unknown }).stream)).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 
   test("connects in plaintext only without TLS options; every statement has the query timeout", async () => {

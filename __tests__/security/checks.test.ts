@@ -475,9 +475,28 @@ const CASES: Case[] = [
     fails: [
       "CKV_AWS_16", "FSBP RDS.3", "CKV_AWS_17", "FSBP RDS.2", "CKV2_AWS_69", "FSBP RDS.23", "FSBP RDS.25", "CKV_AWS_133",
       "FSBP RDS.11", "FSBP RDS.18", "CKV_AWS_226", "FSBP RDS.13", "CKV_AWS_129", "FSBP RDS.9", "CKV_AWS_211",
-      "CKV_AWS_354", "CKV2_AWS_60", "FSBP RDS.17",
+      "CKV_AWS_354", "CKV2_AWS_60", "FSBP RDS.17", "CKV2_AWS_30",
     ],
     passes: ["CKV_AWS_353"],
+  },
+  {
+    name: "a PostgreSQL instance whose parameter group forces TLS and logs statements",
+    resources: {
+      aws_db_parameter_group: {
+        G: {
+          family: "postgres16",
+          parameter: [
+            { name: "rds.force_ssl", value: "1" },
+            { name: "log_statement", value: "ddl" },
+            { name: "log_min_duration_statement", value: "1000" },
+          ],
+        },
+      },
+      aws_db_instance: { D: { engine: "postgres", parameter_group_name: "${aws_db_parameter_group.G.name}", port: 5433 } },
+    },
+    address: "aws_db_instance.D",
+    fails: [],
+    passes: ["CKV2_AWS_69", "CKV2_AWS_30", "FSBP RDS.23"],
   },
   {
     name: "a larger MySQL instance without Performance Insights",

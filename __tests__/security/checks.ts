@@ -276,7 +276,7 @@ const NO_PERFORMANCE_INSIGHTS_CLASSES = ["db.t2.micro", "db.t2.small", "db.t3.mi
 /** The parameter that refuses unencrypted connections, and its required value, per parameter group family. */
 const TLS_PARAMETERS: readonly { family: RegExp; name: string; values: readonly string[] }[] = [
   { family: /^(mysql|mariadb)/, name: "require_secure_transport", values: ["1", "ON"] },
-  { family: /^postgres|sqlserver/, name: "rds.force_ssl", values: ["1"] },
+  { family: /^(postgres|sqlserver)/, name: "rds.force_ssl", values: ["1"] },
 ];
 
 const engineOf = (r: Resource): string => (typeof r.engine === "string" ? r.engine : "");
@@ -295,12 +295,20 @@ const backupRetention = (r: Resource): number | undefined =>
  * parameter groups accept unencrypted connections.
  */
 function forcesTls(r: Resource, stack: StackJson): boolean {
-  const group = resolve(stack, r.parameter_group_name);
-  if (group?.type !== "aws_db_parameter_group") return false;
-  const family = String(group.resource.family ?? "");
+  const family = String(parameterGroupOf(r, stack)?.family ?? "");
   const rule = TLS_PARAMETERS.find((p) => p.family.test(family));
-  if (!rule) return false;
-  return blocks(group.resource.parameter).some((p) => p.name === rule.name && rule.values.includes(String(p.value)));
+  return rule !== undefined && rule.values.includes(String(parameterValue(r, stack, rule.name)));
+}
+
+/** The instance's parameter group, when it is a resource of the stack. */
+function parameterGroupOf(r: Resource, stack: StackJson): Resource | undefined {
+  const group = resolve(stack, r.parameter_group_name);
+  return group?.type === "aws_db_parameter_group" ? group.resource : undefined;
+}
+
+/** The value the instance's parameter group (in the stack) gives a parameter, if any. */
+function parameterValue(r: Resource, stack: StackJson, name: string): unknown {
+  return blocks(parameterGroupOf(r, stack)?.parameter).find((p) => p.name === name)?.value;
 }
 
 const DB_INSTANCE_CHECKS: SecurityCheck[] = [
@@ -464,6 +472,16 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
     resourceType: "aws_db_instance",
     applies: engineIn([...MYSQL_FAMILY, ...POSTGRES]),
     passes: (r, stack) => forcesTls(r, stack),
+  },
+  {
+    // Checkov's graph definition combines its conditions with "or" and so passes any
+    // instance; this encodes what it is named for.
+    id: "CKV2_AWS_30",
+    title: "Ensure Postgres RDS as aws_db_instance has Query Logging enabled",
+    resourceType: "aws_db_instance",
+    applies: engineIn(POSTGRES),
+    passes: (r, stack) =>
+      ["log_statement", "log_min_duration_statement"].every((name) => parameterValue(r, stack, name) !== undefined),
   },
   {
     id: "FSBP RDS.18",

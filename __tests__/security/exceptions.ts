@@ -6,7 +6,7 @@
  *   disposable). The suite proves each one still fails in every development environment
  *   and passes in every production environment, so the list cannot go stale.
  * - {@link NOT_APPLICABLE}: checks that do not apply to this design in ANY environment.
- *   Kept as short as possible; each entry must still fail somewhere, or it is stale.
+ *   Kept as short as possible; each entry must still fail where it applies, or it is stale.
  */
 
 /** One accepted failure. */
@@ -21,113 +21,88 @@ export interface CheckException {
   readonly reason: string;
 }
 
+/** The same justified failure for several ids of one finding (a Checkov check and its Security Hub twin). */
+function accept(
+  checkIds: readonly string[],
+  resourceType: string,
+  reason: string,
+  address?: RegExp,
+): CheckException[] {
+  return checkIds.map((checkId) => ({ checkId, resourceType, reason, ...(address ? { address } : {}) }));
+}
+
 const NO_CMK =
   "Development uses the AWS-managed keys (encryption.kind aws-managed): no customer-managed key, which costs $1/month plus requests.";
-/** The `aws_secretsmanager_secret` of the stack's KeyValueSecret constructs (`KeyValueSecret<i>`). */
-const KEY_VALUE_SECRETS = /^aws_secretsmanager_secret\.KeyValueSecret\d+_/;
-
 const LOG_COST = "CloudWatch Logs ingestion and storage cost.";
 
 /** What the development tier (`tier: "development"`) does not do. */
 export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
   // Database
-  { checkId: "CKV_AWS_157", resourceType: "aws_db_instance", reason: "Single-AZ: a standby instance doubles the instance cost." },
-  { checkId: "FSBP RDS.5", resourceType: "aws_db_instance", reason: "Single-AZ: a standby instance doubles the instance cost." },
-  {
-    checkId: "CKV_AWS_293",
-    resourceType: "aws_db_instance",
-    reason: "No deletion protection: the development database is torn down and re-created freely.",
-  },
-  {
-    checkId: "FSBP RDS.8",
-    resourceType: "aws_db_instance",
-    reason: "No deletion protection: the development database is torn down and re-created freely.",
-  },
-  { checkId: "CKV_AWS_118", resourceType: "aws_db_instance", reason: `No enhanced monitoring: ${LOG_COST}` },
-  { checkId: "FSBP RDS.6", resourceType: "aws_db_instance", reason: `No enhanced monitoring: ${LOG_COST}` },
-  {
-    checkId: "FSBP RDS.9",
-    resourceType: "aws_db_instance",
-    reason: `Exports the error log only (not audit, general, slowquery): ${LOG_COST}`,
-  },
-  {
-    checkId: "FSBP RDS.11",
-    resourceType: "aws_db_instance",
-    reason: "Backups kept 1 day instead of at least 7: backup storage cost; development data is disposable.",
-  },
-  {
-    checkId: "CKV_AWS_161",
-    resourceType: "aws_db_instance",
-    reason:
-      "No IAM database authentication: development follows the tutorial, where applications authenticate with the rotated secret only. (Free to enable; kept off to keep one authentication path.)",
-  },
-  {
-    checkId: "FSBP RDS.10",
-    resourceType: "aws_db_instance",
-    reason:
-      "No IAM database authentication: development follows the tutorial, where applications authenticate with the rotated secret only. (Free to enable; kept off to keep one authentication path.)",
-  },
-  // Customer-managed key
-  { checkId: "CKV_AWS_149", resourceType: "aws_secretsmanager_secret", reason: `Secrets use aws/secretsmanager. ${NO_CMK}` },
-  { checkId: "CKV_AWS_158", resourceType: "aws_cloudwatch_log_group", reason: `Log groups use CloudWatch Logs' own encryption. ${NO_CMK}` },
-  {
-    checkId: "CKV_AWS_26",
-    resourceType: "aws_sns_topic",
-    reason: `Topics are not KMS-encrypted: the AWS-managed aws/sns key cannot be used by EventBridge and CloudWatch alarms to publish. ${NO_CMK}`,
-  },
-  {
-    checkId: "SecurityHub SNS.1",
-    resourceType: "aws_sns_topic",
-    reason: `Topics are not KMS-encrypted: the AWS-managed aws/sns key cannot be used by EventBridge and CloudWatch alarms to publish. ${NO_CMK}`,
-  },
+  ...accept(["CKV_AWS_157", "FSBP RDS.5"], "aws_db_instance", "Single-AZ: a standby instance doubles the instance cost."),
+  ...accept(
+    ["CKV_AWS_293", "FSBP RDS.8"],
+    "aws_db_instance",
+    "No deletion protection: the development database is torn down and re-created freely.",
+  ),
+  ...accept(["CKV_AWS_118", "FSBP RDS.6"], "aws_db_instance", `No enhanced monitoring: ${LOG_COST}`),
+  ...accept(["FSBP RDS.9"], "aws_db_instance", `Exports the error log only (not audit, general, slowquery): ${LOG_COST}`),
+  ...accept(
+    ["FSBP RDS.11"],
+    "aws_db_instance",
+    "Backups kept 1 day instead of at least 7: backup storage cost; development data is disposable.",
+  ),
+  ...accept(
+    ["FSBP RDS.23"],
+    "aws_db_instance",
+    "MySQL's default port 3306: development is the tutorial scenario, whose instance listens on 3306. Not a cost.",
+  ),
+  // No customer-managed key
+  ...accept(["CKV_AWS_149"], "aws_secretsmanager_secret", `Secrets use aws/secretsmanager. ${NO_CMK}`),
+  ...accept(["CKV_AWS_158"], "aws_cloudwatch_log_group", `Log groups use CloudWatch Logs' own encryption. ${NO_CMK}`),
+  ...accept(
+    ["CKV_AWS_26", "SecurityHub SNS.1"],
+    "aws_sns_topic",
+    `Topics are not KMS-encrypted: the AWS-managed aws/sns key cannot be used by EventBridge and CloudWatch alarms to publish. ${NO_CMK}`,
+  ),
   // Rotation function
-  {
-    checkId: "CKV_AWS_115",
-    resourceType: "aws_lambda_function",
-    reason:
-      "No reserved concurrency: development and sandbox accounts often have a concurrency quota of 10, and Lambda keeps 10 unreserved, so any reservation fails to apply.",
-  },
+  ...accept(
+    ["CKV_AWS_115"],
+    "aws_lambda_function",
+    "No reserved concurrency: development and sandbox accounts often have a concurrency quota of 10, and Lambda keeps 10 executions unreserved, so any reservation fails to apply.",
+  ),
   // Logs
-  {
-    checkId: "CKV_AWS_338",
-    resourceType: "aws_cloudwatch_log_group",
-    reason: `Logs kept for days (7 to 30), not a year: ${LOG_COST}`,
-  },
+  ...accept(["CKV_AWS_338"], "aws_cloudwatch_log_group", `Logs kept for days (7 to 14), not a year: ${LOG_COST}`),
 ];
+
+/** The `aws_secretsmanager_secret` of the stack's KeyValueSecret constructs (`KeyValueSecret<i>`). */
+const KEY_VALUE_SECRETS = /^aws_secretsmanager_secret\.KeyValueSecret\d+_/;
 
 /** Checks that do not apply to this design in any environment. */
 export const NOT_APPLICABLE: readonly CheckException[] = [
-  ...["CKV2_AWS_57", "FSBP SecretsManager.1", "FSBP SecretsManager.4"].map(
-    (checkId): CheckException => ({
-      checkId,
-      resourceType: "aws_secretsmanager_secret",
-      address: KEY_VALUE_SECRETS,
-      reason:
-        "Key/value (\"other type\") secrets hold a credential issued by a third party and set by hand (BRIEF decision 2); there is no generic rotation for them, only one written for each issuer. Database credential secrets are rotated.",
-    }),
+  ...accept(
+    ["CKV2_AWS_57", "FSBP SecretsManager.1", "FSBP SecretsManager.4"],
+    "aws_secretsmanager_secret",
+    'Key/value ("other type") secrets hold a credential issued by a third party and set by hand (BRIEF decision 2); no generic rotation exists for them, only one written for each issuer. Database credential secrets are rotated.',
+    KEY_VALUE_SECRETS,
   ),
-  {
-    checkId: "CKV_AWS_116",
-    resourceType: "aws_lambda_function",
-    reason:
-      "Secrets Manager invokes the rotation function synchronously; a dead-letter queue only receives failed asynchronous events and would stay empty. Failures surface as RotationFailed events and the Errors alarm.",
-  },
-  {
-    checkId: "CKV_AWS_272",
-    resourceType: "aws_lambda_function",
-    reason:
-      "No AWS Signer profile: the zip is built reproducibly from the reviewed sources (scripts/build-lambda.ts) and pinned by its SHA-256 in source_code_hash.",
-  },
-  {
-    checkId: "CKV_AWS_173",
-    resourceType: "aws_lambda_function",
-    reason:
-      "The environment holds only non-secret settings (strategy, password length, CA bundle path); Lambda encrypts it at rest with its own key, and a customer key would protect nothing.",
-  },
-  {
-    checkId: "FSBP EC2.10",
-    resourceType: "aws_vpc",
-    reason:
-      "Nothing in these VPCs calls the EC2 API (Lambda manages the function's network interfaces from outside the VPC); an EC2 interface endpoint would carry no traffic.",
-  },
+  ...accept(
+    ["CKV_AWS_116"],
+    "aws_lambda_function",
+    "Secrets Manager invokes the rotation function synchronously; a dead-letter queue only receives failed asynchronous events and would stay empty. Failures surface as RotationFailed events and the Errors alarm.",
+  ),
+  ...accept(
+    ["CKV_AWS_272"],
+    "aws_lambda_function",
+    "No AWS Signer profile: the zip is built reproducibly from the reviewed sources (scripts/build-lambda.ts) and pinned by its SHA-256 in source_code_hash.",
+  ),
+  ...accept(
+    ["CKV_AWS_173"],
+    "aws_lambda_function",
+    "The environment holds only non-secret settings (strategy, password length, CA bundle path); Lambda encrypts it at rest with its own key, and a customer key would protect nothing.",
+  ),
+  ...accept(
+    ["FSBP EC2.10"],
+    "aws_vpc",
+    "Nothing in these VPCs calls the EC2 API (Lambda manages the function's network interfaces from outside the VPC); an EC2 interface endpoint would carry no traffic.",
+  ),
 ];

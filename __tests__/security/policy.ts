@@ -70,12 +70,12 @@ export function hasCondition(statement: Statement): boolean {
 }
 
 /** The condition keys the statement tests, lower-cased (`aws:sourceaccount`, ...). */
-export function conditionKeys(statement: Statement): string[] {
+function conditionKeys(statement: Statement): string[] {
   return Object.values(statement.condition).flatMap((keys) => Object.keys(keys).map((k) => k.toLowerCase()));
 }
 
 /** Whether an IAM action pattern (with `*` and `?` wildcards, case-insensitive) matches an action. */
-export function actionMatches(pattern: string, action: string): boolean {
+function actionMatches(pattern: string, action: string): boolean {
   const regex = new RegExp(
     `^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`,
     "i",

@@ -24,7 +24,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { chmod, chown, copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, copyFile, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
 import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -99,6 +99,42 @@ const RDS_MASTER_PRIVILEGES =
   "CREATE ROUTINE, ALTER ROUTINE, CREATE USER, EVENT, TRIGGER";
 
 const newPassword = () => randomBytes(18).toString("base64url");
+
+const TEMP_PREFIX = "rotation-it-";
+const OWNER_FILE = "owner.pid";
+
+/** A new private directory under the system temp dir, tagged with this process id for `sweepAbandonedDirectories`. */
+async function ownedTempDir(name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}${name}-`));
+  await writeFile(join(dir, OWNER_FILE), String(process.pid));
+  return dir;
+}
+
+/**
+ * Removes directories left by runs whose process is gone (killed before its teardown:
+ * the servers died with it, their files did not). Directories of live processes, e.g. a
+ * colleague's run in parallel, are left alone.
+ */
+async function sweepAbandonedDirectories(): Promise<void> {
+  const names = (await readdir(tmpdir())).filter((name) => name.startsWith(TEMP_PREFIX));
+  await Promise.all(
+    names.map(async (name) => {
+      const dir = join(tmpdir(), name);
+      const owner = Number(await readFile(join(dir, OWNER_FILE), "utf8").catch(() => "NaN"));
+      if (!Number.isInteger(owner) || isAlive(owner)) return;
+      await rm(dir, { recursive: true, force: true });
+    }),
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 async function freePort(): Promise<number> {
   const server = createTcpServer();
@@ -384,9 +420,10 @@ export function startServer(server: ServerInfo): Promise<void> {
 /** Starts MariaDB and PostgreSQL in parallel; see the module comment. */
 export async function startDatabases(): Promise<RunningDatabases> {
   const begin = Date.now();
+  await sweepAbandonedDirectories();
   const dirs: string[] = [];
   const tempDir = async (name: string) => {
-    const dir = await mkdtemp(join(tmpdir(), `rotation-it-${name}-`));
+    const dir = await ownedTempDir(name);
     dirs.push(dir);
     return dir;
   };
@@ -437,7 +474,7 @@ export async function startDatabases(): Promise<RunningDatabases> {
 
 /** Writes the environment to a fresh private file and returns its path. */
 export async function writeDatabaseEnvironment(environment: DatabaseEnvironment): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "rotation-it-env-"));
+  const dir = await ownedTempDir("env");
   const path = join(dir, "databases.json");
   const { mariadb, postgres, caPath, untrustedCaPath } = environment;
   await writeFile(path, JSON.stringify({ mariadb, postgres, caPath, untrustedCaPath }), { mode: 0o600 });

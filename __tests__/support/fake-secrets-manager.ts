@@ -32,7 +32,7 @@ export type RotationStep = (typeof ROTATION_STEPS)[number];
 export interface RotationEvent {
   readonly SecretId: string;
   readonly ClientRequestToken: string;
-  readonly Step: string;
+  readonly Step: RotationStep;
 }
 export type RotationFunction = (event: RotationEvent) => Promise<unknown>;
 
@@ -193,10 +193,10 @@ export class FakeSecretsManager {
 
   /** Starts a fake on a free port of 127.0.0.1. */
   static async start(): Promise<FakeSecretsManager> {
-    let fake: FakeSecretsManager | undefined;
-    const server = createServer((req, res) => void fake?.serve(req, res));
+    const server = createServer();
     await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-    fake = new FakeSecretsManager(server, `http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    const fake = new FakeSecretsManager(server, `http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => void fake.serve(req, res));
     return fake;
   }
 

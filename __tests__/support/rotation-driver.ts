@@ -74,8 +74,11 @@ export class RotationDriver {
     return { token, started: !resuming, completedSteps, calls: this.fake.calls.slice(firstCall).filter((c) => c.step) };
   }
 
-  /** Invokes one step with the given token, as a direct (or misdirected) invocation would. */
+  /**
+   * Invokes one step with the given token, as a direct (or misdirected) invocation would;
+   * `step` may be any string, to test how the function refuses a step it does not know.
+   */
   invokeStep(secretId: string, rotationFunction: RotationFunction, token: string, step: string): Promise<unknown> {
-    return rotationFunction({ SecretId: this.fake.arnOf(secretId), ClientRequestToken: token, Step: step });
+    return rotationFunction({ SecretId: this.fake.arnOf(secretId), ClientRequestToken: token, Step: step as RotationStep });
   }
 }

@@ -64,9 +64,12 @@ export class RotationFixture {
     readonly masterArns: Readonly<Record<ServerKind, string>>,
   ) {}
 
-  /** Call in `beforeAll`; `close()` in `afterAll`. */
-  static async create(): Promise<RotationFixture> {
-    const env = await loadDatabaseEnvironment();
+  /**
+   * Call in `beforeAll`; `close()` in `afterAll`.
+   * @param environment the servers to use; default: the shared ones of the global setup
+   */
+  static async create(environment?: DatabaseEnvironment): Promise<RotationFixture> {
+    const env = environment ?? (await loadDatabaseEnvironment());
     const fake = await FakeSecretsManager.start();
     const master = (server: ServerInfo) =>
       fake.seedSecret({ name: `rds!db-${server.kind}-${randomBytes(4).toString("hex")}`, value: server.admin });
@@ -99,7 +102,7 @@ export class RotationFixture {
       caBundlePath: this.env.caPath,
       connectTimeoutMs: 3000,
       ...options,
-    }) as RotationFunction;
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildApp, environments } from "../../main";
@@ -22,6 +22,8 @@ export interface SynthResult {
 }
 
 const cache = new Map<string, Promise<SynthResult>>();
+const outdirs: string[] = [];
+process.once("exit", () => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /**
  * Synthesizes the given environments (default: every environment of the app) into a
@@ -34,6 +36,7 @@ export function synthEnvironments(envs: readonly EnvironmentConfig[] = environme
     result = (async () => {
       const bundle = await ensureRotationBundle();
       const outdir = mkdtempSync(path.join(tmpdir(), "synth-"));
+      outdirs.push(outdir);
       buildApp({ outdir, environments: envs, bundle }).synth();
       const stacks: Record<string, StackJson> = {};
       for (const env of envs) {

@@ -36,10 +36,10 @@ export class TlsProbe {
    * test use an address the server certificate does not name) to the target server.
    */
   static async start(kind: ServerKind, target: { host: string; port: number }, host = "127.0.0.1"): Promise<TlsProbe> {
-    let probe: TlsProbe | undefined;
-    const server = createServer((client) => probe?.relay(kind, client, target));
+    const server = createServer();
     await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, host, resolve));
-    probe = new TlsProbe(server, (server.address() as { port: number }).port);
+    const probe = new TlsProbe(server, (server.address() as { port: number }).port);
+    server.on("connection", (client: Socket) => probe.relay(kind, client, target));
     return probe;
   }
 

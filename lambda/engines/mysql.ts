@@ -1,3 +1,4 @@
+import { connect as connectTcp, isIP, type Socket } from "node:net";
 import { createConnection, escape, escapeId, type Connection, type RowDataPacket } from "mysql2/promise";
 import { DatabaseError, toDatabaseError } from "../errors";
 import type { Privilege } from "../secret-contract";
@@ -15,8 +16,9 @@ export const mysqlEngine: DatabaseEngine = {
         password: credentials.password,
         database: target.dbname,
         connectTimeout: options.connectTimeoutMs,
-        // verifyIdentity makes mysql2 check the host name (or IP) against the certificate.
+        // verifyIdentity makes mysql2 check the host name against the certificate.
         ssl: options.tls && { ca: options.tls.ca, rejectUnauthorized: true, verifyIdentity: true },
+        stream: options.tls && isIP(target.host) ? () => socketNamed(target.host, target.port) : undefined,
         multipleStatements: false,
       });
       return new MysqlSession(connection, options.queryTimeoutMs);
@@ -26,6 +28,21 @@ export const mysqlEngine: DatabaseEngine = {
     }
   },
 };
+
+/**
+ * A TCP connection to an IP address that carries the address as its host name. mysql2
+ * gives TLS no server name for an IP address (SNI takes only DNS names), and Node then
+ * verifies the certificate against the socket's recorded host, which `net` records only
+ * for names it resolved: for an IP it would check "localhost". With the address
+ * recorded, the certificate must name that IP, and this is checked before any
+ * credential is sent.
+ */
+function socketNamed(host: string, port: number): Socket {
+  const socket = connectTcp(port, host);
+  socket.setNoDelay(true);
+  Object.assign(socket, { _host: host });
+  return socket;
+}
 
 const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(["ER_ACCESS_DENIED_ERROR"]);
 
