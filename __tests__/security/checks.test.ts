@@ -475,7 +475,7 @@ const CASES: Case[] = [
     fails: [
       "CKV_AWS_16", "FSBP RDS.3", "CKV_AWS_17", "FSBP RDS.2", "CKV2_AWS_69", "FSBP RDS.23", "FSBP RDS.25", "CKV_AWS_133",
       "FSBP RDS.11", "FSBP RDS.18", "CKV_AWS_226", "FSBP RDS.13", "CKV_AWS_129", "FSBP RDS.9", "CKV_AWS_211",
-      "CKV_AWS_354", "CKV2_AWS_60", "FSBP RDS.17", "CKV2_AWS_30",
+      "CKV_AWS_354", "CKV2_AWS_60", "FSBP RDS.17", "CKV2_AWS_30", "CKV_AWS_161", "FSBP RDS.10",
     ],
     passes: ["CKV_AWS_353"],
   },
