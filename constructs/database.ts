@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance";
+import { DbOptionGroup } from "@cdktf/provider-aws/lib/db-option-group";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -27,6 +28,8 @@ interface EngineTraits {
   readonly defaultPort: number;
   /** Log types the engine exports to CloudWatch Logs. */
   readonly logExports: readonly string[];
+  /** Log types RDS could export but this construct refuses, and why. */
+  readonly refusedLogExports?: { readonly logTypes: readonly string[]; readonly reason: string };
   /** Accepted engine versions; group 1 is the major version, group 2 (MySQL family) the minor. */
   readonly versionPattern: RegExp;
   readonly versionExamples: string;
@@ -39,6 +42,20 @@ interface EngineTraits {
 }
 
 const MYSQL_LOG_EXPORTS = ["audit", "error", "general", "slowquery"];
+/** The server variable that turns each exported MySQL-family log on (the error log is always on). */
+const MYSQL_LOG_SWITCHES: readonly (readonly [logType: string, variable: string])[] = [
+  ["general", "general_log"],
+  ["slowquery", "slow_query_log"],
+];
+/**
+ * What the audit log records: connections and disconnections (user names and hosts, never
+ * passwords) and DDL statements (schema changes). Not QUERY or QUERY_DML, whose text
+ * carries the application's data, nor QUERY_DCL: the audit plugin hides passwords by
+ * matching keywords (`IDENTIFIED BY '...'`), and RDS for MySQL's plugin logs
+ * `CREATE USER ... IDENTIFIED WITH <plugin> BY '...'` with the password in clear text;
+ * Aurora documents no masking at all.
+ */
+const AUDIT_EVENTS = "CONNECT,QUERY_DDL";
 const MAJOR_MINOR = /^(\d+)\.(\d+)(?:\.\d+)?$/;
 const MAJOR = /^(\d+)(?:\.(\d+))?$/;
 
@@ -57,7 +74,13 @@ const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
   mariadb: {
     aurora: false,
     defaultPort: 3306,
-    logExports: MYSQL_LOG_EXPORTS,
+    logExports: ["audit", "error"],
+    refusedLogExports: {
+      logTypes: ["general", "slowquery"],
+      reason:
+        "MariaDB writes CREATE USER, ALTER USER and SET PASSWORD statements, passwords included, " +
+        "in clear text to its general and slow query logs",
+    },
     versionPattern: MAJOR_MINOR,
     versionExamples: "10.11 or 10.11.9",
     minimumVersion: [10, 5],
@@ -145,10 +168,16 @@ export interface DatabaseProps {
   /** Days to keep automated backups, 1–35. */
   readonly backupRetentionDays: number;
   /**
-   * Log types exported to CloudWatch Logs, per engine: MySQL, MariaDB and Aurora MySQL
-   * `audit`, `error`, `general`, `slowquery`; PostgreSQL `postgresql`, `upgrade`; Aurora
-   * PostgreSQL `postgresql`. The log groups are created here, with `logRetentionDays` and
-   * the KMS key. (`audit` also needs the audit plugin in an option group, not created here.)
+   * Log types exported to CloudWatch Logs, per engine: MySQL and Aurora MySQL `audit`,
+   * `error`, `general`, `slowquery`; MariaDB `audit`, `error` (its general and slow query
+   * logs would carry the rotated passwords in clear text); PostgreSQL `postgresql`,
+   * `upgrade`; Aurora PostgreSQL `postgresql`. The log groups are created here, with
+   * `logRetentionDays` and the KMS key, and the engine is set up to write each log:
+   * `general_log`/`slow_query_log` = 1 and `log_output` = FILE in the parameter group (MySQL
+   * rewrites passwords out of these logs; the general log still holds every statement,
+   * with the data in it); for `audit`, an option group with the `MARIADB_AUDIT_PLUGIN`
+   * (MySQL, MariaDB) or the `server_audit_*` cluster parameters (Aurora MySQL), recording
+   * connections and DDL statements only.
    * @default []
    */
   readonly logExports?: readonly string[];
@@ -193,7 +222,8 @@ const MONITORING_ROLE_SUFFIX = "-rds-monitoring";
  * cluster (`aurora-mysql`, `aurora-postgresql`), chosen by the engine.
  *
  * Always encrypted at rest, never publicly accessible, TLS forced by a parameter group,
- * minor versions upgraded automatically. Its security group has no rules: connections
+ * minor versions upgraded automatically, and every exported log actually written (see
+ * {@link DatabaseProps.logExports}). Its security group has no rules: connections
  * are opened with {@link allowConnectionsFrom}.
  */
 export class Database extends Construct {
@@ -250,13 +280,33 @@ export class Database extends Construct {
       namePrefix: `${props.identifier}-`,
       family: settings.parameterGroupFamily,
       description: `Database ${props.identifier}: TLS required`,
-      parameter: [traits.tlsParameter],
+      parameter: [traits.tlsParameter, ...logParameters(props.engine, settings.logExports)],
       // A new family (major upgrade) replaces the group while the database still uses the old one.
       lifecycle: { createBeforeDestroy: true },
     };
     const parameterGroupName = traits.aurora
       ? new RdsClusterParameterGroup(this, "ParameterGroup", parameterGroupProps).name
       : new DbParameterGroup(this, "ParameterGroup", parameterGroupProps).name;
+    // Aurora MySQL audits through cluster parameters; MySQL and MariaDB through a plugin.
+    const optionGroup =
+      !traits.aurora && settings.logExports.includes("audit")
+        ? new DbOptionGroup(this, "OptionGroup", {
+            namePrefix: `${props.identifier}-`,
+            optionGroupDescription: `Database ${props.identifier}: audit plugin`,
+            engineName: props.engine,
+            majorEngineVersion: settings.majorVersion,
+            option: [
+              {
+                optionName: "MARIADB_AUDIT_PLUGIN",
+                optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: AUDIT_EVENTS }],
+              },
+            ],
+            lifecycle: { createBeforeDestroy: true },
+            // Snapshots keep using the group and RDS refuses to delete a group in use, so a
+            // destroy or a major upgrade leaves the old group behind instead of failing.
+            skipDestroy: true,
+          })
+        : undefined;
 
     // Created before the database, so that RDS writes into groups with our retention and key.
     const logGroups = settings.logExports.map(
@@ -334,6 +384,7 @@ export class Database extends Construct {
         dbName: props.databaseName,
         username: props.masterUsername,
         parameterGroupName,
+        optionGroupName: optionGroup?.name,
         storageType: "gp3",
         allocatedStorage: settings.allocatedStorageGb,
         maxAllocatedStorage: props.maxAllocatedStorageGb,
@@ -406,6 +457,8 @@ export class Database extends Construct {
 /** The props with defaults applied and derived values computed. */
 interface DatabaseSettings {
   readonly port: number;
+  /** `8.0`, `10.11` (MySQL family) or `16` (PostgreSQL family): the option group's major version. */
+  readonly majorVersion: string;
   readonly parameterGroupFamily: string;
   readonly allocatedStorageGb: number;
   readonly auroraInstanceCount: number;
@@ -420,9 +473,11 @@ interface DatabaseSettings {
 function resolveSettings(props: DatabaseProps): DatabaseSettings {
   checkOneOf("engine", props.engine, ENGINES);
   const traits = ENGINE_TRAITS[props.engine];
+  const majorVersion = engineMajorVersion(props.engine, props.engineVersion);
   const settings: DatabaseSettings = {
     port: props.port ?? traits.defaultPort,
-    parameterGroupFamily: parameterGroupFamily(props.engine, props.engineVersion),
+    majorVersion,
+    parameterGroupFamily: `${props.engine}${majorVersion}`,
     allocatedStorageGb: props.allocatedStorageGb ?? 20,
     auroraInstanceCount: props.auroraInstanceCount ?? 1,
     logExports: [...(props.logExports ?? [])],
@@ -493,7 +548,17 @@ function resolveSettings(props: DatabaseProps): DatabaseSettings {
   }
   checkIntegerRange("backupRetentionDays", props.backupRetentionDays, 1, 35);
   checkDistinctList("logExports", settings.logExports, 0);
-  settings.logExports.forEach((logType, i) => checkOneOf(`logExports[${i}]`, logType, traits.logExports));
+  settings.logExports.forEach((logType, i) => {
+    const refused = traits.refusedLogExports;
+    if (refused?.logTypes.includes(logType)) {
+      throw new ValidationError(
+        `logExports[${i}]`,
+        `is ${JSON.stringify(logType)}; allowed for ${props.engine}: ` +
+          `${traits.logExports.map((t) => JSON.stringify(t)).join(", ")} (${refused.reason})`
+      );
+    }
+    checkOneOf(`logExports[${i}]`, logType, traits.logExports);
+  });
   checkLogRetentionDays("logRetentionDays", settings.logRetentionDays);
   checkOneOf<number>("monitoringIntervalSeconds", settings.monitoringInterval, MONITORING_INTERVALS);
   checkIntegerRange("masterPasswordRotationDays", settings.masterPasswordRotationDays, 1, 365);
@@ -507,10 +572,29 @@ function resolveSettings(props: DatabaseProps): DatabaseSettings {
 }
 
 /**
- * The parameter group family of an engine version: `mysql8.0`, `mariadb10.11`,
- * `aurora-mysql8.0` (major.minor) or `postgres16`, `aurora-postgresql16` (major).
+ * Parameters that make a MySQL-family engine write the exported logs: the general and
+ * slow query logs to files (which RDS exports; the default, TABLE, is not exported) and,
+ * for Aurora MySQL, the audit log. Nothing for the PostgreSQL family, whose exported
+ * logs are always written.
  */
-function parameterGroupFamily(engine: Engine, version: string): string {
+function logParameters(engine: Engine, logExports: readonly string[]): { name: string; value: string }[] {
+  if (engineFamily(engine) !== "mysql") return [];
+  const parameters = MYSQL_LOG_SWITCHES.filter(([logType]) => logExports.includes(logType)).map(([, variable]) => ({
+    name: variable,
+    value: "1",
+  }));
+  if (parameters.length > 0) parameters.push({ name: "log_output", value: "FILE" });
+  if (engine === "aurora-mysql" && logExports.includes("audit")) {
+    parameters.push({ name: "server_audit_logging", value: "1" }, { name: "server_audit_events", value: AUDIT_EVENTS });
+  }
+  return parameters;
+}
+
+/**
+ * The major version of an engine version, as parameter group families and option groups
+ * name it: `8.0`, `10.11` (MySQL family, major.minor) or `16` (PostgreSQL family).
+ */
+function engineMajorVersion(engine: Engine, version: string): string {
   const traits = ENGINE_TRAITS[engine];
   const match = traits.versionPattern.exec(version);
   const major = Number(match?.[1]);
@@ -523,5 +607,5 @@ function parameterGroupFamily(engine: Engine, version: string): string {
         `${minMajor}${engineFamily(engine) === "mysql" ? `.${minMinor}` : ""} or newer`
     );
   }
-  return engineFamily(engine) === "mysql" ? `${engine}${major}.${minor}` : `${engine}${major}`;
+  return engineFamily(engine) === "mysql" ? `${major}.${minor}` : `${major}`;
 }

@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultNetworkAcl, type DefaultNetworkAclIngress } from "@cdktf/provider-aws/lib/default-network-acl";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
@@ -102,6 +103,16 @@ export interface ExistingNetworkProps extends NetworkBaseProps {
 export type NetworkProps = NewNetworkProps | ExistingNetworkProps;
 
 const HTTPS_PORT = 443;
+const ANYWHERE = "0.0.0.0/0";
+/**
+ * TCP ports the internet's responses come back to through a NAT gateway (which uses
+ * source ports 1024–65535), minus 3389 so that no rule admits RDP from the internet (SSH,
+ * port 22, is below the range anyway).
+ */
+const RETURN_TRAFFIC_PORT_RANGES: readonly (readonly [number, number])[] = [
+  [1024, 3388],
+  [3390, 65535],
+];
 const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 const AVAILABILITY_ZONE_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+[a-z]$/;
 const CIDR_PATTERN =
@@ -113,8 +124,10 @@ const MAX_SUBNET_PREFIX = 28;
  * The network of the database and the rotation function: private subnets in at least two
  * zones, and a way to reach Secrets Manager from them.
  *
- * A new VPC gets DNS support, a locked-down default security group (no rules), one
- * private subnet per zone with its own route table, and either a Secrets Manager
+ * A new VPC gets DNS support, a locked-down default security group (no rules), a
+ * default network ACL that admits only the VPC's own traffic (and, behind NAT gateways,
+ * the internet's responses), one private subnet per zone with its own route table, and
+ * either a Secrets Manager
  * interface endpoint (the private route tables then have no default route) or an
  * internet gateway with public subnets and NAT gateways. Optional flow logs go to a
  * CloudWatch log group (encrypted with the given key) through a role that only VPC Flow
@@ -155,6 +168,7 @@ export class Network extends Construct {
         tags: { Name: props.namePrefix },
       });
       this.vpcId = vpc.id;
+      this.createDefaultNetworkAcl(props, vpc.defaultNetworkAclId);
       this.privateSubnetIds = this.createSubnets(props, layout);
       endpointSubnetIds = this.privateSubnetIds.slice(0, props.endpointZoneCount ?? this.privateSubnetIds.length);
       if (props.flowLogRetentionDays !== undefined) {
@@ -233,6 +247,39 @@ export class Network extends Construct {
   }
 
   /**
+   * Adopts the VPC's default network ACL, which every subnet here uses, replacing its
+   * allow-all rules: ingress from the VPC's CIDR only, egress anywhere. With
+   * `nat-gateway`, also the internet's responses: TCP to the ports NAT gateways translate
+   * to (except 3389), which reach the public subnets and, translated back, the private
+   * ones, and ICMP "fragmentation needed" so that path MTU discovery works. Security
+   * groups remain the stateful filter in front of every interface.
+   */
+  private createDefaultNetworkAcl(props: NewNetworkProps, defaultNetworkAclId: string): void {
+    const rule = (ruleNo: number, fields: Omit<DefaultNetworkAclIngress, "ruleNo" | "action">) => ({
+      ruleNo,
+      action: "allow",
+      ...fields,
+    });
+    const internetResponses =
+      props.secretsManagerAccess === "nat-gateway"
+        ? [
+            ...RETURN_TRAFFIC_PORT_RANGES.map(([fromPort, toPort], i) =>
+              rule(200 + 10 * i, { protocol: "tcp", cidrBlock: ANYWHERE, fromPort, toPort })
+            ),
+            rule(300, { protocol: "icmp", cidrBlock: ANYWHERE, fromPort: 0, toPort: 0, icmpType: 3, icmpCode: 4 }),
+          ]
+        : [];
+    new DefaultNetworkAcl(this, "DefaultNetworkAcl", {
+      defaultNetworkAclId,
+      ingress: [rule(100, { protocol: "-1", cidrBlock: props.cidrBlock, fromPort: 0, toPort: 0 }), ...internetResponses],
+      egress: [rule(100, { protocol: "-1", cidrBlock: ANYWHERE, fromPort: 0, toPort: 0 })],
+      tags: { Name: `${props.namePrefix}-default` },
+      // Subnets without an ACL of their own use this one; Terraform does not manage the list.
+      lifecycle: { ignoreChanges: ["subnet_ids"] },
+    });
+  }
+
+  /**
    * The default security group locked down, one private subnet per zone with its own
    * route table, and with `nat-gateway` the NAT gateways the route tables point to.
    * Returns the private subnet IDs.
@@ -268,7 +315,7 @@ export class Network extends Construct {
       if (natGatewayIds.length > 0) {
         new Route(this, `PrivateDefaultRoute${i}`, {
           routeTableId: routeTable.id,
-          destinationCidrBlock: "0.0.0.0/0",
+          destinationCidrBlock: ANYWHERE,
           natGatewayId: natGatewayIds[i % natGatewayIds.length],
         });
       }
@@ -288,7 +335,7 @@ export class Network extends Construct {
     });
     new Route(this, "PublicDefaultRoute", {
       routeTableId: publicRouteTable.id,
-      destinationCidrBlock: "0.0.0.0/0",
+      destinationCidrBlock: ANYWHERE,
       gatewayId: internetGateway.id,
     });
     return zones.map((zone, i) => {

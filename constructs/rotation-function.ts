@@ -55,6 +55,16 @@ export interface RotationFunctionProps {
    * @default undefined: the variable is not set and the function's own safe default applies
    */
   readonly excludeCharacters?: string;
+  /**
+   * Concurrent executions reserved for the function, 1–1000: they are always available to
+   * it, and they cap it, so at most that many rotation steps reach the database at once.
+   * Rotations beyond the cap are throttled: reserve at least as many as secrets may rotate
+   * at the same time. Lambda refuses a reservation that leaves fewer than 100 of the
+   * account's concurrent executions unreserved, so an account with a small quota (new
+   * accounts often have 10) can reserve nothing.
+   * @default undefined: no reservation, the function draws on the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
   /** Retention of the function's log group in days: a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ...). */
   readonly logRetentionDays: number;
   /**
@@ -123,14 +133,14 @@ const MEMORY_MB = 256;
  *   `GetRandomPassword`; sends X-Ray traces; rotates exactly the secrets given to
  *   {@link grantRotation}.
  * - Invocation: only Secrets Manager, on behalf of this account.
+ * - Concurrency: reserved when {@link RotationFunctionProps.reservedConcurrentExecutions}
+ *   is given (Checkov CKV_AWS_115); unset, the function shares the account's unreserved
+ *   pool, the only choice in an account with a small concurrency quota.
  *
  * Checkov findings deliberately left open:
  * - CKV_AWS_116 (dead-letter queue): Secrets Manager invokes rotation synchronously, so a
  *   DLQ (which only receives failed asynchronous events) would stay empty; failures
  *   surface as `RotationFailed` events and as the function's `Errors` metric instead.
- * - CKV_AWS_115 (reserved concurrency): left unset. Lambda keeps at least 10 executions
- *   unreserved, so in an account whose concurrency quota is 10 (as new accounts often
- *   have) any reservation fails to apply; rotations run a few times a month anyway.
  * - CKV_AWS_272 (code signing): the zip is built reproducibly from the reviewed sources
  *   and pinned by its SHA-256 in `source_code_hash`; there is no signing profile.
  * - CKV_AWS_173 (environment variables encrypted with a customer key): the variables hold
@@ -169,6 +179,9 @@ export class RotationFunction extends Construct {
     checkRuntime(runtime);
     checkIntegerRange("timeoutSeconds", timeoutSeconds, 10, 900);
     checkIntegerRange("passwordLength", passwordLength, 16, 128);
+    if (props.reservedConcurrentExecutions !== undefined) {
+      checkIntegerRange("reservedConcurrentExecutions", props.reservedConcurrentExecutions, 1, 1000);
+    }
     if (props.excludeCharacters === "") {
       throw new ValidationError("excludeCharacters", `is ""; allowed: at least one character, or leave it unset`);
     }
@@ -314,6 +327,7 @@ export class RotationFunction extends Construct {
       architectures: ["arm64"],
       memorySize: MEMORY_MB,
       timeout: timeoutSeconds,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         variables: {
           ROTATION_STRATEGY: props.strategy,

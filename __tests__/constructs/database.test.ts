@@ -294,6 +294,123 @@ describe("Database", () => {
     });
   });
 
+  describe("logs actually written", () => {
+    const TLS = { name: "require_secure_transport", value: "1" };
+    const FILE_OUTPUT = { name: "log_output", value: "FILE" };
+    /** The audit events, as a plain list. */
+    const AUDIT_EVENTS = ["CONNECT", "QUERY_DDL"];
+
+    it("turns the MySQL general and slow query logs on and writes them to files, which RDS exports", () => {
+      const { json } = build({ logExports: ["error", "general", "slowquery"] });
+      expect(onlyResource(json, "aws_db_parameter_group").parameter).toEqual([
+        TLS,
+        { name: "general_log", value: "1" },
+        { name: "slow_query_log", value: "1" },
+        FILE_OUTPUT,
+      ]);
+    });
+
+    it("turns on only the exported log", () => {
+      const { json } = build({ logExports: ["slowquery"] });
+      expect(onlyResource(json, "aws_db_parameter_group").parameter).toEqual([
+        TLS,
+        { name: "slow_query_log", value: "1" },
+        FILE_OUTPUT,
+      ]);
+    });
+
+    it.each<[string, Partial<DatabaseProps>, string]>([
+      ["the MySQL error log", { logExports: ["error"] }, "aws_db_parameter_group"],
+      [
+        "the PostgreSQL logs",
+        { engine: "postgres", engineVersion: "16", logExports: ["postgresql", "upgrade"] },
+        "aws_db_parameter_group",
+      ],
+      [
+        "the Aurora PostgreSQL log",
+        { engine: "aurora-postgresql", engineVersion: "16", logExports: ["postgresql"] },
+        "aws_rds_cluster_parameter_group",
+      ],
+    ])("sets nothing but TLS for %s, which the engine always writes", (_, overrides, groupType) => {
+      const { json } = build(overrides);
+      expect(onlyResource(json, groupType).parameter).toHaveLength(1);
+      expect(resources(json, "aws_db_option_group")).toHaveLength(0);
+    });
+
+    it("sets the logs and Advanced Auditing up in the Aurora MySQL cluster parameter group", () => {
+      const { json } = build({ engine: "aurora-mysql", engineVersion: "8.0", logExports: ["audit", "general"] });
+      expect(onlyResource(json, "aws_rds_cluster_parameter_group").parameter).toEqual([
+        { name: "require_secure_transport", value: "ON" },
+        { name: "general_log", value: "1" },
+        FILE_OUTPUT,
+        { name: "server_audit_logging", value: "1" },
+        { name: "server_audit_events", value: AUDIT_EVENTS.join(",") },
+      ]);
+      expect(resources(json, "aws_db_option_group")).toHaveLength(0);
+    });
+
+    it.each<[Engine, string, string]>([
+      ["mysql", "8.0.39", "8.0"],
+      ["mariadb", "10.11", "10.11"],
+    ])("gives %s %s the audit plugin in an option group for major version %s", (engine, engineVersion, major) => {
+      const { json } = build({ engine, engineVersion, logExports: ["audit", "error"] });
+      const optionGroup = onlyResource(json, "aws_db_option_group");
+      expect(optionGroup).toEqual({
+        name_prefix: "mytestdatabaseinstance-",
+        option_group_description: "Database mytestdatabaseinstance: audit plugin",
+        engine_name: engine,
+        major_engine_version: major,
+        option: [
+          {
+            option_name: "MARIADB_AUDIT_PLUGIN",
+            option_settings: [{ name: "SERVER_AUDIT_EVENTS", value: AUDIT_EVENTS.join(",") }],
+          },
+        ],
+        lifecycle: { create_before_destroy: true },
+        skip_destroy: true,
+      });
+      expect(onlyResource(json, "aws_db_instance").option_group_name).toBe(
+        referenceTo(json, "aws_db_option_group", 0, "name")
+      );
+      // The audit log needs no parameter.
+      expect(onlyResource(json, "aws_db_parameter_group").parameter).toHaveLength(1);
+    });
+
+    it("keeps the default option group without the audit log", () => {
+      const { json } = build({ logExports: ["error", "general"] });
+      expect(resources(json, "aws_db_option_group")).toHaveLength(0);
+      expect(onlyResource(json, "aws_db_instance")).not.toHaveProperty("option_group_name");
+    });
+
+    it("audits connections and schema changes only: no statement that may carry data or a password", () => {
+      const events = (overrides: Partial<DatabaseProps>) => {
+        const { json } = build({ ...overrides, logExports: ["audit"] });
+        const plugin = resources(json, "aws_db_option_group").flatMap((g) => g.option[0].option_settings);
+        const cluster = resources(json, "aws_rds_cluster_parameter_group").flatMap((g) => g.parameter);
+        const setting = [...plugin, ...cluster].find((p) => /^server_audit_events$/i.test(p.name));
+        return String(setting?.value).split(",");
+      };
+      for (const overrides of [
+        { engine: "mysql", engineVersion: "8.0" },
+        { engine: "mariadb", engineVersion: "10.11" },
+        { engine: "aurora-mysql", engineVersion: "8.0" },
+      ] as const) {
+        expect(events(overrides)).toEqual(AUDIT_EVENTS);
+      }
+    });
+
+    it.each(["general", "slowquery"])(
+      "refuses the MariaDB %s log, which holds the rotated passwords in clear text",
+      (logType) => {
+        expect(() => build({ engine: "mariadb", engineVersion: "10.11", logExports: ["error", logType] })).toThrow(
+          `logExports[1] is "${logType}"; allowed for mariadb: "audit", "error" ` +
+            "(MariaDB writes CREATE USER, ALTER USER and SET PASSWORD statements, passwords included, " +
+            "in clear text to its general and slow query logs)"
+        );
+      }
+    );
+  });
+
   describe("enhanced monitoring", () => {
     it.each<[string, Partial<DatabaseProps>, string]>([
       ["a DB instance", {}, "aws_db_instance"],
@@ -468,7 +585,7 @@ describe("Database", () => {
       [
         "a PostgreSQL log type for MariaDB",
         { engine: "mariadb", engineVersion: "10.11", logExports: ["error", "postgresql"] },
-        'logExports[1] is "postgresql"; allowed: "audit", "error", "general", "slowquery"',
+        'logExports[1] is "postgresql"; allowed: "audit", "error"',
       ],
       ["a repeated log type", { logExports: ["error", "error"] }, 'logExports lists "error" twice'],
       [

@@ -38,6 +38,64 @@ describe("Network", () => {
       expect(defaultGroup).not.toHaveProperty("egress");
     });
 
+    describe("default network ACL", () => {
+      const allowAll = (cidr_block: string) => ({
+        rule_no: 100,
+        action: "allow",
+        protocol: "-1",
+        cidr_block,
+        from_port: 0,
+        to_port: 0,
+      });
+
+      it("admits only the VPC's own traffic with a Secrets Manager endpoint, and lets everything out", () => {
+        const { json } = build(newNetwork());
+        const acl = onlyResource(json, "aws_default_network_acl");
+        expect(acl.default_network_acl_id).toBe(referenceTo(json, "aws_vpc", 0, "default_network_acl_id"));
+        expect(acl.ingress).toEqual([allowAll("10.0.0.0/16")]);
+        expect(acl.egress).toEqual([allowAll("0.0.0.0/0")]);
+        expect(acl.lifecycle).toEqual({ ignore_changes: ["subnet_ids"] });
+        expect(acl).not.toHaveProperty("subnet_ids");
+      });
+
+      it("also admits the internet's responses behind NAT gateways, but never SSH or RDP", () => {
+        const { json } = build(newNetwork({ secretsManagerAccess: "nat-gateway", cidrBlock: "172.16.0.0/20" }));
+        const acl = onlyResource(json, "aws_default_network_acl");
+        const fromInternet = (rule: { cidr_block: string }) => rule.cidr_block === "0.0.0.0/0";
+        expect(acl.ingress).toEqual([
+          allowAll("172.16.0.0/20"),
+          { rule_no: 200, action: "allow", protocol: "tcp", cidr_block: "0.0.0.0/0", from_port: 1024, to_port: 3388 },
+          { rule_no: 210, action: "allow", protocol: "tcp", cidr_block: "0.0.0.0/0", from_port: 3390, to_port: 65535 },
+          {
+            rule_no: 300,
+            action: "allow",
+            protocol: "icmp",
+            cidr_block: "0.0.0.0/0",
+            from_port: 0,
+            to_port: 0,
+            icmp_type: 3,
+            icmp_code: 4,
+          },
+        ]);
+        // Every TCP port a NAT gateway translates to is admitted, except RDP's.
+        const admitted = (port: number) =>
+          acl.ingress.some(
+            (rule: { protocol: string; from_port: number; to_port: number; cidr_block: string }) =>
+              fromInternet(rule) && rule.protocol === "tcp" && rule.from_port <= port && port <= rule.to_port
+          );
+        expect([22, 1023, 1024, 3388, 3389, 3390, 65535].map((port) => [port, admitted(port)])).toEqual([
+          [22, false],
+          [1023, false],
+          [1024, true],
+          [3388, true],
+          [3389, false],
+          [3390, true],
+          [65535, true],
+        ]);
+        expect(acl.egress).toEqual([allowAll("0.0.0.0/0")]);
+      });
+    });
+
     it("creates one private subnet per zone in the lower half of the VPC, each with its own route table", () => {
       const { network, json } = build(newNetwork());
       const subnets = resources(json, "aws_subnet");
@@ -242,7 +300,7 @@ describe("Network", () => {
       subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
     } as const;
 
-    it("creates only the endpoint and its security group, in the given subnets", () => {
+    it("creates only the endpoint and its security group, in the given subnets (not touching the VPC's network ACLs)", () => {
       const { network, json } = build({ ...existing, secretsManagerAccess: "vpc-endpoint" }, (n) =>
         n.allowSecretsManagerAccessFrom("RotationFunction", CLIENT_SG)
       );

@@ -106,6 +106,12 @@ describe("RotationFunction", () => {
       });
     });
 
+    test("reserves the configured concurrency", () => {
+      expect(onlyResource(synth({ reservedConcurrentExecutions: 5 }), "aws_lambda_function")).toMatchObject({
+        reserved_concurrent_executions: 5,
+      });
+    });
+
     test("references the zip by a path relative to the stack, with the given hash", () => {
       const fn = onlyResource(synth(), "aws_lambda_function");
       expect(fn.source_code_hash).toBe(bundle.sha256Base64);
@@ -330,6 +336,21 @@ describe("RotationFunction", () => {
       ["timeoutSeconds", { timeoutSeconds: 5 }, /^timeoutSeconds is 5; allowed: an integer from 10 to 900$/],
       ["timeoutSeconds", { timeoutSeconds: 901 }, /^timeoutSeconds is 901; allowed: an integer from 10 to 900$/],
       ["passwordLength", { passwordLength: 8 }, /^passwordLength is 8; allowed: an integer from 16 to 128$/],
+      [
+        "reservedConcurrentExecutions",
+        { reservedConcurrentExecutions: 0 },
+        /^reservedConcurrentExecutions is 0; allowed: an integer from 1 to 1000$/,
+      ],
+      [
+        "reservedConcurrentExecutions",
+        { reservedConcurrentExecutions: 1001 },
+        /^reservedConcurrentExecutions is 1001; allowed: an integer from 1 to 1000$/,
+      ],
+      [
+        "reservedConcurrentExecutions",
+        { reservedConcurrentExecutions: 2.5 },
+        /^reservedConcurrentExecutions is 2\.5; allowed: an integer from 1 to 1000$/,
+      ],
       ["excludeCharacters", { excludeCharacters: "" }, /^excludeCharacters is ""; allowed: at least one character/],
       ["logRetentionDays", { logRetentionDays: 2 }, /^logRetentionDays is 2; allowed: 1, 3, 5, 7, 14/],
       ["kmsKeyArn", { kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:alias/x" }, /^kmsKeyArn is .*; allowed: a KMS key ARN/],

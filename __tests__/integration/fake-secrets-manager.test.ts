@@ -4,6 +4,7 @@
  * service behaviour and the test hooks.
  */
 import {
+  CancelRotateSecretCommand,
   CreateSecretCommand,
   DescribeSecretCommand,
   GetRandomPasswordCommand,
@@ -195,6 +196,15 @@ describe("rotation service", () => {
     }
   });
 
+  it("CancelRotateSecret turns rotation off and leaves the labels as they are", async () => {
+    const arn = fake.seedSecret({ name: uniqueName("cancel"), value: "v1", rotationEnabled: true });
+    const token = fake.beginRotation(arn);
+    const before = fake.stages(arn);
+    expect((await sm.send(new CancelRotateSecretCommand({ SecretId: arn }))).VersionId).toBe(token);
+    expect((await sm.send(new DescribeSecretCommand({ SecretId: arn }))).RotationEnabled).toBe(false);
+    expect(fake.stages(arn)).toEqual(before);
+  });
+
   it("lets a new rotation start once AWSPENDING is on the AWSCURRENT version", async () => {
     const arn = fake.seedSecret({ name: uniqueName("stale-pending"), value: "v1", stages: ["AWSCURRENT", "AWSPENDING"] });
     const token = fake.beginRotation(arn);
@@ -237,6 +247,25 @@ describe("test hooks", () => {
     await expect(get(other)).resolves.toBeDefined();
     await expect(get(target)).rejects.toMatchObject({ name: "AccessDeniedException", message: "denied", $metadata: { httpStatusCode: 400 } });
     await expect(get(target)).resolves.toBeDefined();
+  });
+
+  it("fails consecutive calls from the nth on, `times` times, then disarms", async () => {
+    const arn = fake.seedSecret({ name: uniqueName("times"), value: "v1" });
+    fake.injectFault({ operation: "DescribeSecret", nth: 2, times: 2 });
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) {
+      outcomes.push(await sm.send(new DescribeSecretCommand({ SecretId: arn })).then(() => "ok", (e: Error) => e.name));
+    }
+    expect(outcomes).toEqual(["ok", "InternalServiceError", "InternalServiceError", "ok", "ok"]);
+  });
+
+  it("the SDK's own retries hide a single 500, as they would in AWS", async () => {
+    const arn = fake.seedSecret({ name: uniqueName("sdk-retry"), value: "v1" });
+    const retrying = fake.client("retrying");
+    fake.injectFault({ operation: "GetSecretValue", times: 1 });
+    expect((await retrying.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString).toBe("v1");
+    expect(fake.calls.filter((c) => c.caller === "retrying").map((c) => c.error)).toEqual(["InternalServiceError", undefined]);
+    retrying.destroy();
   });
 
   it("applies a call and then fails it (a lost response) with when: after", async () => {

@@ -14,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import type { Engine, RotationStrategy } from "../../lambda/secret-contract";
 import { startDatabases, startServer, stopServer, type RunningDatabases } from "../support/db-servers";
-import { ROTATION_STEPS, RotationStepError, type CallRecord, type RotationStep } from "../support/fake-secrets-manager";
+import { ROTATION_STEPS, RotationStepError, type CallRecord, type Operation, type RotationStep } from "../support/fake-secrets-manager";
 import type { RotateOptions, RotationOutcome } from "../support/rotation-driver";
 import { FUNCTION_CALLER, RotationFixture, type SeededSecret } from "../support/rotation-fixture";
 
@@ -180,7 +180,7 @@ describe.each(COMBOS)("%s, %s", (engine, strategy) => {
           beforeStep: (s) => {
             if (s === step) {
               fx.fake.injectFault({
-                operation: target.operation as never,
+                operation: target.operation as Operation,
                 secretId: target.secretId ?? secret.arn,
                 nth,
                 // A lost response: the call took effect; the SDK's retries fail too.

@@ -43,7 +43,7 @@ describe.each(CASES)("%s, %s", (engine, strategy) => {
     passwords.push(current.password as string);
     expect(fx.fake.stages(secret.arn)).toEqual({
       [secret.seedVersionId]: ["AWSPREVIOUS", SEED_STAGE],
-      [first.token]: strategyStages(fx.fake.stages(secret.arn)[first.token]),
+      [first.token]: currentStages(fx.fake.stages(secret.arn)[first.token]),
     });
     expect(fx.fake.versions(secret.arn).find((v) => v.versionId === secret.seedVersionId)?.secretString).toBe(secret.seedValue);
     expect(await fx.canLogIn(server, fx.credentials(secret.arn))).toBe(true);
@@ -83,6 +83,6 @@ describe.each(CASES)("%s, %s", (engine, strategy) => {
 });
 
 /** The rotated-in version holds AWSCURRENT, and AWSPENDING too if the function leaves it there. */
-function strategyStages(actual: readonly string[] | undefined): string[] {
+function currentStages(actual: readonly string[] | undefined): string[] {
   return actual?.includes("AWSPENDING") ? ["AWSCURRENT", "AWSPENDING"] : ["AWSCURRENT"];
 }

@@ -3,12 +3,15 @@
  * admin that is not a superuser, and stop/start that keeps the data.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { Client } from "pg";
-import { loginError, withSession } from "../support/db-clients";
+import { loginError, withSession, type SqlSession } from "../support/db-clients";
 import {
   APP_TABLE,
   loadDatabaseEnvironment,
+  startDatabases,
   startServer,
   stopServer,
   type DatabaseEnvironment,
@@ -19,8 +22,6 @@ let env: DatabaseEnvironment;
 beforeAll(async () => {
   env = await loadDatabaseEnvironment();
 });
-
-const servers = (): ServerInfo[] => [env.mariadb, env.postgres];
 
 describe.each(["mariadb", "postgres"] as const)("%s test server", (kind) => {
   const server = () => env[kind];
@@ -37,7 +38,8 @@ describe.each(["mariadb", "postgres"] as const)("%s test server", (kind) => {
     expect(error?.message).toMatch(/certificate|signature/i);
   });
 
-  it("refuses plaintext logins", async () => {
+  it("refuses plaintext logins of a user who logs in over TLS", async () => {
+    expect(await loginError(server(), server().admin, { caPath: env.caPath })).toBeUndefined();
     const { host, port, admin, database } = server();
     const attempt =
       kind === "mariadb"
@@ -50,7 +52,12 @@ describe.each(["mariadb", "postgres"] as const)("%s test server", (kind) => {
               await client.end().catch(() => undefined);
             }
           })();
-    await expect(attempt).rejects.toThrow(kind === "mariadb" ? /insecure transport|Access denied/ : /pg_hba\.conf rejects connection.*no encryption/);
+    // MariaDB answers a plaintext login under require_secure_transport with "Access denied".
+    await expect(attempt).rejects.toThrow(kind === "mariadb" ? /Access denied for user 'adminuser'/ : /pg_hba\.conf rejects connection.*no encryption/);
+    if (kind === "mariadb") {
+      const rows = await withSession(server(), server().superuser, { caPath: env.caPath }, (s) => s.query("SELECT @@require_secure_transport AS required"));
+      expect(rows).toEqual([{ required: 1 }]);
+    }
   });
 
   it("gives the admin what an RDS master user has, not superuser rights", async () => {
@@ -72,24 +79,35 @@ describe.each(["mariadb", "postgres"] as const)("%s test server", (kind) => {
   });
 });
 
-it("stopServer/startServer take a server down and back on the same port with its data", async () => {
+it("stopServer/startServer take private servers down and back on the same port with their data; stop() removes everything", async () => {
+  // Private servers: stopping the shared ones would disturb test files running in parallel.
+  const databases = await startDatabases();
+  const servers = [databases.mariadb, databases.postgres];
   const marker = `restart-${randomBytes(4).toString("hex")}`;
-  const insert = (server: ServerInfo) =>
-    withSession(server, server.superuser, { caPath: env.caPath }, (s) =>
-      s.query(`INSERT INTO ${APP_TABLE} (name) VALUES (${server.kind === "mariadb" ? "?" : "$1"})`, [marker]),
-    );
-  const count = (server: ServerInfo) =>
-    withSession(server, server.superuser, { caPath: env.caPath }, async (s) => {
-      const rows = await s.query(`SELECT COUNT(*) AS n FROM ${APP_TABLE} WHERE name = ${server.kind === "mariadb" ? "?" : "$1"}`, [marker]);
-      return Number(rows[0].n);
-    });
-  await Promise.all(servers().map(insert));
+  const session = (server: ServerInfo) => (work: (s: SqlSession) => Promise<number | void>) =>
+    withSession(server, server.superuser, { caPath: databases.caPath }, work);
+  const placeholder = (server: ServerInfo) => (server.kind === "mariadb" ? "?" : "$1");
+  try {
+    await Promise.all(servers.map((server) => session(server)((s) => s.query(`INSERT INTO ${APP_TABLE} (name) VALUES (${placeholder(server)})`, [marker]).then(() => undefined))));
 
-  await Promise.all(servers().map(stopServer));
-  for (const server of servers()) {
+    await Promise.all(servers.map(stopServer));
+    for (const server of servers) {
+      expect((await loginError(server, server.admin, { caPath: databases.caPath }))?.message).toMatch(/ECONNREFUSED/);
+    }
+    await Promise.all(servers.map(startServer));
+
+    const counts = await Promise.all(
+      servers.map((server) =>
+        session(server)(async (s) => Number((await s.query(`SELECT COUNT(*) AS n FROM ${APP_TABLE} WHERE name = ${placeholder(server)}`, [marker]))[0].n)),
+      ),
+    );
+    expect(counts).toEqual([1, 1]);
+  } finally {
+    await databases.stop();
+  }
+  for (const server of servers) expect(existsSync(dirname(server.logPath))).toBe(false);
+  expect(existsSync(dirname(databases.caPath))).toBe(false);
+  for (const server of servers) {
     expect((await loginError(server, server.admin, { caPath: env.caPath }))?.message).toMatch(/ECONNREFUSED/);
   }
-  await Promise.all(servers().map(startServer));
-
-  expect(await Promise.all(servers().map(count))).toEqual([1, 1]);
-});
+}, 60_000);

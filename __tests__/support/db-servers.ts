@@ -407,7 +407,12 @@ async function control(server: ServerInfo, action: "stop" | "start"): Promise<vo
   });
 }
 
-/** Stops a server (its data stays); logins fail with "connection refused" until `startServer`. */
+/**
+ * Stops a server (its data stays); logins fail with "connection refused" until
+ * `startServer`. Every test using that server sees the outage: a test file that stops
+ * servers should start its own with `startDatabases()` rather than stop the shared ones,
+ * which other files may be using in parallel.
+ */
 export function stopServer(server: ServerInfo): Promise<void> {
   return control(server, "stop");
 }

@@ -326,6 +326,8 @@ export class FakeSecretsManager {
    * each retry of it; calls made meanwhile are attributed to the running step. Rejects
    * with a RotationStepError at the first failing step. `stopAfter` abandons the rotation
    * after that step (the function's process died). After finishSecret, sets LastRotatedDate.
+   * Attribution assumes one rotation at a time: calls of concurrent rotations (or of other
+   * clients) made meanwhile get the same step; tell them apart by `caller`.
    */
   async runRotation(
     secretId: string,
