@@ -2,7 +2,6 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { RotationSchedule } from "../environments/types";
 import {
   CLONE_SUFFIX,
   type DatabaseSecretValue,
@@ -16,6 +15,16 @@ import {
 import type { RotationFunction } from "./rotation-function";
 import { SecretBase, type SecretBaseProps } from "./secret-base";
 import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";
+
+/** When the secret rotates. */
+export type RotationSchedule =
+  /** Every N days, 1–1000. */
+  | { readonly automaticallyAfterDays: number }
+  /**
+   * A `rate(<N> hours|days)` or `cron(...)` expression, and optionally the length of the
+   * window in which the rotation runs, `<N>h` with N from 1 to 24.
+   */
+  | { readonly scheduleExpression: string; readonly duration?: string };
 
 /** Props of {@link DatabaseCredentialSecret}. */
 export interface DatabaseCredentialSecretProps extends SecretBaseProps {

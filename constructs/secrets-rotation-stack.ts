@@ -151,16 +151,11 @@ export class SecretsRotationStack extends TerraformStack {
     network: Network,
     database: Database,
   ): { fn: RotationFunction; networkRules: ITerraformDependable[] } {
-    const config = env.rotationFunction;
     const fn = new RotationFunction(this, `RotationFunction-${strategy}`, {
+      ...env.rotationFunction,
       functionName: `${env.name}-rotate-${strategy}`,
       strategy,
       bundle,
-      runtime: config.runtime,
-      timeoutSeconds: config.timeoutSeconds,
-      passwordLength: config.passwordLength,
-      reservedConcurrentExecutions: config.reservedConcurrency,
-      logRetentionDays: config.logRetentionDays,
       kmsKeyArn: key.keyArn,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,

@@ -62,6 +62,6 @@ export const prod: EnvironmentConfig = {
       recoveryWindowDays: 30,
     },
   ],
-  rotationFunction: { logRetentionDays: 365, reservedConcurrency: 5 },
+  rotationFunction: { logRetentionDays: 365, reservedConcurrentExecutions: 5 },
   alerts: { emailSubscribers: [] },
 };

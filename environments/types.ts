@@ -1,4 +1,10 @@
-import type { Engine, Privilege, RotationStrategy } from "../lambda/secret-contract";
+import type { DatabaseProps } from "../constructs/database";
+import type { DatabaseCredentialSecretProps } from "../constructs/database-credential-secret";
+import type { EncryptionKeyProps } from "../constructs/encryption-key";
+import type { KeyValueSecretProps } from "../constructs/key-value-secret";
+import type { NetworkProps } from "../constructs/network";
+import type { RotationFunctionProps } from "../constructs/rotation-function";
+import type { RotationStrategy } from "../lambda/secret-contract";
 
 /**
  * One deployment environment, as typed data. `environments/<name>.ts` exports one of
@@ -41,143 +47,64 @@ export type BackendConfig =
    */
   | { readonly kind: "cloud"; readonly organization?: string; readonly workspace?: string; readonly hostname?: string };
 
-export type EncryptionConfig =
-  /** The AWS-managed `aws/secretsmanager` key (and `aws/rds`, `aws/logs` defaults). No key policy of ours. */
-  | { readonly kind: "aws-managed" }
-  /** A new customer-managed key with rotation enabled. */
-  | {
-      readonly kind: "customer-managed";
-      /** Waiting period before the key is deleted, 7–30 days. @default 30 */
-      readonly deletionWindowDays?: number;
-      /** ARNs of IAM principals allowed to administer the key, besides the account root. @default [] */
-      readonly adminPrincipalArns?: readonly string[];
-    }
-  /** A key that already exists. */
-  | { readonly kind: "existing"; readonly keyArn: string };
+/** `Omit` applied to each member of a union (the built-in one merges the members). */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export type SecretsManagerAccess = "vpc-endpoint" | "nat-gateway";
+/**
+ * The KMS key that encrypts the secrets, the database and the logs: the AWS-managed
+ * `aws/secretsmanager` key (`aws-managed`), a new customer-managed key with rotation
+ * (`customer-managed`, alias `alias/<env>-secrets`), or an `existing` key ARN.
+ * The fields are {@link EncryptionKeyProps}'.
+ */
+export type EncryptionConfig = OmitEach<EncryptionKeyProps, "aliasName" | "description">;
 
-export type NetworkConfig =
-  | {
-      readonly kind: "new";
-      /** IPv4 CIDR of the VPC, /16 to /24. */
-      readonly cidrBlock: string;
-      /** At least two availability zones of the region. */
-      readonly availabilityZones: readonly string[];
-      /** How the rotation function reaches Secrets Manager. */
-      readonly secretsManagerAccess: SecretsManagerAccess;
-      /**
-       * With `vpc-endpoint`: in how many of the availability zones the endpoint has an
-       * interface (1 is cheapest; every zone is resilient). @default every zone
-       */
-      readonly endpointZoneCount?: number;
-      /** With `nat-gateway`: one shared NAT gateway, or one per availability zone. @default "single" */
-      readonly natGateways?: "single" | "per-zone";
-      /** VPC flow logs to CloudWatch Logs, with this retention in days; omit to disable. */
-      readonly flowLogRetentionDays?: number;
-    }
-  | {
-      readonly kind: "existing";
-      readonly vpcId: string;
-      /** Private subnets (at least two, in different zones) for the database and the function. */
-      readonly subnetIds: readonly string[];
-      /** `vpc-endpoint` creates one in the given subnets; `nat-gateway` means the subnets already route to one. */
-      readonly secretsManagerAccess: SecretsManagerAccess;
-    };
+/**
+ * A new VPC (`new`) or an existing one (`existing`), and how the rotation function
+ * reaches Secrets Manager. The fields are {@link NetworkProps}'; resource names take the
+ * environment's name as prefix, and flow logs use the environment's key.
+ */
+export type NetworkConfig = OmitEach<NetworkProps, "namePrefix" | "flowLogKmsKeyArn">;
 
-export interface DatabaseConfig {
-  /** DB instance (or cluster) identifier, e.g. `mytestdatabaseinstance`. */
-  readonly identifier: string;
-  readonly engine: Engine;
-  /** Engine version, e.g. `8.0` or `16.4`. */
-  readonly engineVersion: string;
-  /** Instance class, e.g. `db.t4g.micro`. */
-  readonly instanceClass: string;
-  /** Name of the initial database. */
-  readonly databaseName: string;
-  /** Master user name, e.g. `adminuser`. Its password is generated and kept by RDS. */
-  readonly masterUsername: string;
-  /** @default 3306 for MySQL-family engines, 5432 for PostgreSQL-family engines */
-  readonly port?: number;
-  /** Storage in GiB (not used by Aurora). @default 20 */
-  readonly allocatedStorageGb?: number;
-  /** Upper bound for storage autoscaling in GiB; omit to disable. */
-  readonly maxAllocatedStorageGb?: number;
-  /** Aurora only: number of cluster instances. @default 1 */
-  readonly auroraInstanceCount?: number;
-  readonly multiAz: boolean;
-  readonly deletionProtection: boolean;
-  /** 1–35 days. */
-  readonly backupRetentionDays: number;
-  /** Log types exported to CloudWatch Logs (engine specific, e.g. `error`, `postgresql`). @default [] */
-  readonly logExports?: readonly string[];
-  /** Retention of the exported database log groups, a value CloudWatch Logs accepts. @default 30 */
-  readonly logRetentionDays?: number;
-  /** Enhanced monitoring interval: 0 (off), 1, 5, 10, 15, 30 or 60 seconds. @default 0 */
-  readonly monitoringIntervalSeconds?: number;
-  readonly performanceInsights?: boolean;
-  readonly iamAuthentication: boolean;
-  /** Days between rotations of the RDS-managed master password, 1–365. @default 7 */
-  readonly masterPasswordRotationDays?: number;
+/**
+ * The RDS instance or Aurora cluster. The fields are {@link DatabaseProps}'; the network
+ * and the key come from the environment.
+ */
+export type DatabaseConfig = Omit<DatabaseProps, "vpcId" | "subnetIds" | "kmsKeyArn"> & {
   /** Security groups of applications that may connect to the database port. @default [] */
   readonly applicationSecurityGroupIds?: readonly string[];
-  /** Take a final snapshot when the database is destroyed. */
-  readonly finalSnapshot: boolean;
-}
+};
 
-export interface KeyValueSecretConfig {
-  /** Path-style name, e.g. `tutorials/MyFirstTutorialSecret`. */
-  readonly secretName: string;
-  readonly description: string;
-  /** Keys the value is expected to hold (documentation, and a tag). The value itself is set outside Terraform. */
-  readonly keys?: readonly string[];
-  /** 0 (delete at once) or 7–30 days. */
-  readonly recoveryWindowDays: number;
-  /** Regions to replicate the secret to. @default [] */
-  readonly replicaRegions?: readonly string[];
-  /** IAM role ARNs allowed to read the secret through a resource policy (with `block_public_policy`). @default none */
-  readonly readerRoleArns?: readonly string[];
-}
+/**
+ * A key/value ("other type") secret whose value is set outside Terraform. The fields are
+ * {@link KeyValueSecretProps}'; the recovery window must be stated.
+ */
+export type KeyValueSecretConfig = Omit<KeyValueSecretProps, "kmsKeyArn"> &
+  Required<Pick<KeyValueSecretProps, "recoveryWindowDays">>;
 
-export type RotationSchedule =
-  /** Rotate every N days, 1–1000. */
-  | { readonly automaticallyAfterDays: number }
-  /** A `rate()` or `cron()` expression, and the window length such as `3h`. */
-  | { readonly scheduleExpression: string; readonly duration?: string };
+/**
+ * An application user of the database and its credential secret, created and rotated by
+ * the rotation function of its strategy. The secret's fields are
+ * {@link DatabaseCredentialSecretProps}'; the connection comes from the database.
+ */
+export type DatabaseUserConfig = Pick<
+  DatabaseCredentialSecretProps,
+  "secretName" | "description" | "username" | "privileges" | "rotation"
+> &
+  Required<Pick<DatabaseCredentialSecretProps, "recoveryWindowDays">> & {
+    /** Rotation strategy; one function is deployed per strategy in use. */
+    readonly strategy: RotationStrategy;
+    /** IAM role names of applications that may read this secret (a least-privilege policy is attached to each). @default [] */
+    readonly readerRoleNames?: readonly string[];
+  };
 
-export interface DatabaseUserConfig {
-  /** Secret name, e.g. `tutorials/mytestdatabaseinstance/app`. */
-  readonly secretName: string;
-  readonly description: string;
-  /** The application user's name in the database. */
-  readonly username: string;
-  /** Privileges the first rotation grants on the database. */
-  readonly privileges: readonly Privilege[];
-  readonly strategy: RotationStrategy;
-  /** @default { automaticallyAfterDays: 30 } */
-  readonly rotation?: RotationSchedule;
-  /** 0 or 7–30 days. */
-  readonly recoveryWindowDays: number;
-  /** IAM role names of applications that may read this secret (a least-privilege policy is attached to each). @default [] */
-  readonly readerRoleNames?: readonly string[];
-}
-
-export interface RotationFunctionConfig {
-  /** Lambda runtime, `nodejs22.x` or newer. @default "nodejs22.x" */
-  readonly runtime?: string;
-  /** Seconds, 10–900. @default 60 */
-  readonly timeoutSeconds?: number;
-  /** Log group retention in days (a CloudWatch Logs allowed value). */
-  readonly logRetentionDays: number;
-  /** Length of generated passwords, 16–128. @default 32 */
-  readonly passwordLength?: number;
-  /**
-   * Concurrency reserved for each rotation function, 1–1000: rotation keeps capacity in a
-   * busy account, and the database never sees more rotation connections than this.
-   * @default none (the account's unreserved pool)
-   */
-  readonly reservedConcurrency?: number;
-}
+/**
+ * Settings shared by the environment's rotation functions. The fields are
+ * {@link RotationFunctionProps}'.
+ */
+export type RotationFunctionConfig = Pick<
+  RotationFunctionProps,
+  "runtime" | "timeoutSeconds" | "logRetentionDays" | "passwordLength" | "reservedConcurrentExecutions"
+>;
 
 export interface AlertsConfig {
   /** E-mail addresses subscribed to the rotation alerts topic. @default [] */

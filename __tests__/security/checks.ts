@@ -1330,6 +1330,10 @@ export const TYPES_WITHOUT_CHECKS: Readonly<Record<string, string>> = {
     "E-mail subscriptions of the alerts topic; no Checkov or Security Hub check exists. The topic is checked.",
   aws_secretsmanager_secret_version:
     "The seed version holds connection metadata and no password (BRIEF decision 1, asserted by the construct's tests); no Checkov or Security Hub check inspects secret versions.",
+  aws_default_network_acl:
+    "Evaluated through its VPC (FSBP EC2.21: no ingress from 0.0.0.0/0 to 22 or 3389), as Security Hub does; the network construct's tests assert its rules.",
+  aws_db_option_group:
+    "Carries the audit plugin; the exported log types are checked on the instance (FSBP RDS.9) and the audited events by the database construct's tests. No Checkov or Security Hub check inspects option groups.",
   aws_vpc_endpoint:
     "No Checkov or Security Hub check inspects interface endpoints; its security group is checked (CKV2_AWS_5, EC2.18, EC2.19) and its policy is asserted by the network construct's tests.",
 };

@@ -68,7 +68,7 @@ export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
   ...accept(
     ["CKV_AWS_115"],
     "aws_lambda_function",
-    "No reserved concurrency: development and sandbox accounts often have a concurrency quota of 10, and Lambda keeps 10 executions unreserved, so any reservation fails to apply.",
+    "No reserved concurrency: new and sandbox accounts often have a concurrency quota of 10, and Lambda keeps 100 executions unreserved, so in such an account any reservation fails to apply.",
   ),
   // Logs
   ...accept(["CKV_AWS_338"], "aws_cloudwatch_log_group", `Logs kept for days (7 to 14), not a year: ${LOG_COST}`),
