@@ -19,6 +19,7 @@ import { KeyValueSecret } from "./key-value-secret";
 import { Network } from "./network";
 import { RotationAlerts } from "./rotation-alerts";
 import { RotationFunction } from "./rotation-function";
+import type { SecretReadPolicy } from "./secret-read-policy";
 import { withinField } from "./validation";
 
 /**
@@ -94,9 +95,10 @@ export class SecretsRotationStack extends TerraformStack {
       }),
     );
 
-    const keyValueSecrets = (env.keyValueSecrets ?? []).map((secret, i) =>
+    const keyValueSecrets = (env.keyValueSecrets ?? []).map(({ readerRoleNames, ...secretConfig }, i) =>
       withinField(`keyValueSecrets[${i}]`, () => {
-        return new KeyValueSecret(this, `KeyValueSecret${i}`, { ...secret, kmsKeyArn: key.keyArn });
+        const secret = new KeyValueSecret(this, `KeyValueSecret${i}`, { ...secretConfig, kmsKeyArn: key.keyArn });
+        return { secret, readPolicy: secret.grantRead("Readers", readerRoleNames ?? []) };
       }),
     );
 
@@ -121,9 +123,9 @@ export class SecretsRotationStack extends TerraformStack {
           rotation: user.rotation,
           rotationDependsOn: networkRules,
         });
-        const readers = user.readerRoleNames ?? [];
-        const readPolicy = readers.length > 0 ? secret.grantRead("Readers", readers) : undefined;
-        return { secret, readPolicy };
+        // The read policy exists even with no role to attach it to yet: its ARN is an
+        // output, for roles managed elsewhere.
+        return { secret, readPolicy: secret.grantRead("Readers", user.readerRoleNames ?? []) };
       }),
     );
 
@@ -175,8 +177,8 @@ export class SecretsRotationStack extends TerraformStack {
   private outputs(
     database: Database,
     alerts: RotationAlerts,
-    keyValueSecrets: KeyValueSecret[],
-    userSecrets: { secret: DatabaseCredentialSecret; readPolicy?: { policyArn: string } }[],
+    keyValueSecrets: { secret: KeyValueSecret; readPolicy: SecretReadPolicy }[],
+    userSecrets: { secret: DatabaseCredentialSecret; readPolicy: SecretReadPolicy }[],
   ): void {
     new TerraformOutput(this, "database_endpoint", {
       value: database.endpointAddress,
@@ -196,21 +198,22 @@ export class SecretsRotationStack extends TerraformStack {
       description: "SNS topic for successful rotations (applications subscribe to refresh their cache)",
     });
     new TerraformOutput(this, "key_value_secrets", {
-      value: Object.fromEntries(keyValueSecrets.map((s) => [s.secretName, s.secretArn])),
-      description: "Key/value secrets: name to ARN",
+      value: Object.fromEntries(
+        keyValueSecrets.map(({ secret, readPolicy }) => [
+          secret.secretName,
+          { arn: secret.secretArn, read_policy_arn: readPolicy.policyArn },
+        ]),
+      ),
+      description: "Key/value secrets: name to ARN and read policy ARN",
     });
     new TerraformOutput(this, "database_user_secrets", {
       value: Object.fromEntries(
         userSecrets.map(({ secret, readPolicy }) => [
           secret.secretName,
-          {
-            arn: secret.secretArn,
-            username: secret.username,
-            ...(readPolicy ? { read_policy_arn: readPolicy.policyArn } : {}),
-          },
+          { arn: secret.secretArn, username: secret.username, read_policy_arn: readPolicy.policyArn },
         ]),
       ),
-      description: "Application user secrets: name to ARN, user name and reader policy ARN",
+      description: "Application user secrets: name to ARN, user name and read policy ARN",
     });
   }
 }

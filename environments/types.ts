@@ -79,7 +79,13 @@ export type DatabaseConfig = Omit<DatabaseProps, "vpcId" | "subnetIds" | "kmsKey
  * {@link KeyValueSecretProps}'; the recovery window must be stated.
  */
 export type KeyValueSecretConfig = Omit<KeyValueSecretProps, "kmsKeyArn"> &
-  Required<Pick<KeyValueSecretProps, "recoveryWindowDays">>;
+  Required<Pick<KeyValueSecretProps, "recoveryWindowDays">> & {
+    /**
+     * IAM role names of this account's applications that may read the secret: the
+     * secret's read policy is attached to each. @default []
+     */
+    readonly readerRoleNames?: readonly string[];
+  };
 
 /**
  * An application user of the database and its credential secret, created and rotated by
@@ -93,7 +99,11 @@ export type DatabaseUserConfig = Pick<
   Required<Pick<DatabaseCredentialSecretProps, "recoveryWindowDays">> & {
     /** Rotation strategy; one function is deployed per strategy in use. */
     readonly strategy: RotationStrategy;
-    /** IAM role names of applications that may read this secret (a least-privilege policy is attached to each). @default [] */
+    /**
+     * IAM role names of applications that may read this secret: the secret's read policy
+     * (GetSecretValue and DescribeSecret on this secret, the key only through Secrets
+     * Manager) is attached to each. @default []
+     */
     readonly readerRoleNames?: readonly string[];
   };
 

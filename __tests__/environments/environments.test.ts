@@ -169,6 +169,51 @@ describe("backends", () => {
   test.each(["dev", "prod"])("%s keeps local state at a relative path outside cdktf.out", (name) => {
     expect(stacks[name].terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
   });
+
+  test("Terraform Cloud: one named workspace per environment, names from the environment variables", async () => {
+    const saved = { ...process.env };
+    process.env.TFC_ORGANIZATION = "acme-platform";
+    process.env.TFC_WORKSPACE_STAGING_EU = "secrets-staging-eu";
+    try {
+      const stagingEu = { ...dev, name: "staging-eu", backend: { kind: "cloud" as const } };
+      const cloud = (await synthEnvironments([stagingEu])).stacks["staging-eu"];
+      expect(cloud.terraform.backend).toBeUndefined();
+      expect(cloud.terraform.cloud).toEqual({
+        organization: "acme-platform",
+        workspaces: { name: "secrets-staging-eu" },
+      });
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe.each(["dev", "prod"])("%s read access", (name) => {
+  test("each secret has a policy that reads exactly that secret, its key only through Secrets Manager", () => {
+    const stack = stacks[name];
+    const secrets = resourcesOf(stack, "aws_secretsmanager_secret").map(([logical]) => logical);
+    const policies = resourcesOf(stack, "aws_iam_policy").map(([, p]) => JSON.parse(String(p.policy)));
+    expect(policies).toHaveLength(secrets.length);
+    const readable = policies.map((policy) => {
+      const [read, ...kms] = policy.Statement;
+      expect(read.Action).toEqual(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+      expect(read.Resource).toHaveLength(1);
+      if (name === "prod") {
+        expect(kms).toEqual([
+          expect.objectContaining({
+            Action: "kms:Decrypt",
+            Condition: expect.objectContaining({
+              StringEquals: expect.objectContaining({ "kms:ViaService": expect.stringMatching(/^secretsmanager\./) }),
+            }),
+          }),
+        ]);
+      } else {
+        expect(kms).toEqual([]);
+      }
+      return read.Resource[0];
+    });
+    expect(readable.sort()).toEqual(secrets.map((logical) => `\${aws_secretsmanager_secret.${logical}.arn}`).sort());
+  });
 });
 
 describe.each(["dev", "prod"])("%s outputs", (name) => {

@@ -56,6 +56,9 @@ function tree(dir: string): Map<string, Buffer> {
 
 type Blocks = Record<string, Record<string, unknown>>;
 
+/** Attributes whose names mention passwords but hold settings: RDS manages the master password; the function's password length. */
+const SETTINGS_NAMED_PASSWORD = new Set(["manage_master_user_password", "PASSWORD_LENGTH"]);
+
 /** `type.name` of every block of a kind (resource, data) in parsed HCL or JSON. */
 function addresses(blocks: Blocks | undefined): string[] {
   return Object.entries(blocks ?? {})
@@ -119,6 +122,35 @@ describe("synthesized output", () => {
         }
       }
     }
+  });
+
+  test("holds no secret value: no password attribute, no secret binary, no password in any secret string", () => {
+    const { json, hcl } = outputs.get(first)!;
+    const offending: string[] = [];
+    const walk = (value: unknown, where: string): void => {
+      if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${where}[${i}]`));
+      else if (value && typeof value === "object") {
+        for (const [key, child] of Object.entries(value)) {
+          const at = `${where}.${key}`;
+          if (/password|secret_binary|secret_string_wo/i.test(key) && !SETTINGS_NAMED_PASSWORD.has(key)) {
+            offending.push(at);
+          }
+          if (key === "secret_string" && /password/i.test(String(child))) offending.push(at);
+          walk(child, at);
+        }
+      }
+    };
+    for (const env of environments) {
+      const stack = JSON.parse(json.get(`stacks/${env.name}/cdk.tf.json`)!.toString("utf8"));
+      // Attributes only: logical names (e.g. MasterPasswordRotation) are not values.
+      for (const [type, byName] of Object.entries(stack.resource as Blocks)) {
+        for (const [name, attributes] of Object.entries(byName)) walk(attributes, `${env.name}.${type}.${name}`);
+      }
+      walk(stack.output, `${env.name}.output`);
+      const text = hcl.get(`stacks/${env.name}/cdk.tf`)!.toString("utf8");
+      if (/^\s*(master_)?password\s*=/m.test(text)) offending.push(`${env.name}/cdk.tf`);
+    }
+    expect(offending).toEqual([]);
   });
 
   test.each(environments.map((e) => e.name))("%s: the HCL parses with HashiCorp's parser and declares what the JSON declares", async (name) => {
