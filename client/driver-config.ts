@@ -1,3 +1,4 @@
+import { connect as connectTcp, isIP, type Socket } from "node:net";
 import type { ConnectionOptions as MysqlConnectionOptions } from "mysql2";
 import type { ClientConfig as PgClientConfig } from "pg";
 import type { DatabaseCredentials } from "./connect-with-secret";
@@ -14,8 +15,8 @@ export interface DatabaseTls {
 
 /**
  * mysql2 connection options for a credential secret. TLS with server certificate and
- * host name verification unless the secret says `"ssl": false`; never a fallback to
- * plaintext. Spread it to add driver options, e.g. `{ ...mysqlConnectionOptions(c), connectTimeout: 5000 }`.
+ * host name (or IP address) verification unless the secret says `"ssl": false`; never a
+ * fallback to plaintext. Spread it to add driver options, e.g. `{ ...mysqlConnectionOptions(c), connectTimeout: 5000 }`.
  */
 export function mysqlConnectionOptions(credentials: DatabaseCredentials, tls: DatabaseTls = {}): MysqlConnectionOptions {
   return {
@@ -24,8 +25,41 @@ export function mysqlConnectionOptions(credentials: DatabaseCredentials, tls: Da
     user: credentials.username,
     password: credentials.password,
     ...(credentials.dbname === undefined ? {} : { database: credentials.dbname }),
-    ...(credentials.ssl === false ? {} : { ssl: verifiedTls(tls) }),
+    // mysql2 checks the certificate's names only with verifyIdentity, and for an IP
+    // address only against the host recorded on the socket (see socketToIp).
+    ...(credentials.ssl === false
+      ? {}
+      : {
+          ssl: { ...verifiedTls(tls), verifyIdentity: true },
+          ...(isIP(credentials.host) === 0 ? {} : { stream: socketToIp }),
+        }),
   };
+}
+
+/** What mysql2 passes to a `stream` factory. */
+interface MysqlStreamFactoryOptions {
+  readonly config: {
+    readonly host?: string;
+    readonly port?: number;
+    readonly enableKeepAlive?: boolean;
+    readonly keepAliveInitialDelay?: number;
+  };
+}
+
+/**
+ * mysql2's `stream` factory for an IP address host: the TCP connection mysql2 would open,
+ * with the address recorded as the socket's host. mysql2 gives TLS no server name for an
+ * IP (SNI carries only DNS names), and Node then checks the certificate against the
+ * socket's recorded host, which `net` records only for names it looked up: for an IP it
+ * would check "localhost" instead of the address.
+ */
+function socketToIp({ config }: MysqlStreamFactoryOptions): Socket {
+  const socket = connectTcp(config.port ?? 3306, config.host);
+  socket.setNoDelay(true);
+  if (config.enableKeepAlive) {
+    socket.once("connect", () => socket.setKeepAlive(true, config.keepAliveInitialDelay));
+  }
+  return Object.assign(socket, { _host: config.host });
 }
 
 /**

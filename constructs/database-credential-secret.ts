@@ -7,7 +7,8 @@ import {
   type DatabaseSecretValue,
   ENGINES,
   type Engine,
-  engineFamily,
+  IDENTIFIER_PATTERN,
+  MAX_USERNAME_LENGTH,
   PRIVILEGES,
   type Privilege,
   SEED_STAGE,
@@ -46,10 +47,11 @@ export interface DatabaseCredentialSecretProps extends SecretBaseProps {
   /** The master user's name: the application user must be a different user. */
   readonly masterUsername: string;
   /**
-   * The application user's name: a letter, then letters, digits or `_`; at most 32
-   * characters for MySQL-family engines and 63 for PostgreSQL-family engines, minus the
-   * length of `_clone` with the alternating-users strategy (the clone user's name must
-   * fit too). Not the master user, not reserved by RDS (`rdsadmin`, `rds_*`, `pg_*`).
+   * The application user's name: a letter or `_`, then letters, digits or `_`; at most 32
+   * characters for MySQL and Aurora MySQL, 80 for MariaDB, 63 for PostgreSQL-family
+   * engines (the rotation function's limits), minus the length of `_clone` with the
+   * alternating-users strategy (the clone user's name must fit too). Not the master
+   * user, not reserved by RDS (`rdsadmin`, `rds_*`, `pg_*`).
    */
   readonly username: string;
   /** Privileges the first rotation grants on the database: at least one of SELECT, INSERT, UPDATE, DELETE. */
@@ -72,8 +74,6 @@ export interface DatabaseCredentialSecretProps extends SecretBaseProps {
   readonly rotationDependsOn?: readonly ITerraformDependable[];
 }
 
-const USERNAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-const MAX_USERNAME_LENGTH = { mysql: 32, postgres: 63 } as const;
 const RATE = /^rate\((\d+) (hours?|days?)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 const DURATION = /^(\d+)h$/;
@@ -141,11 +141,11 @@ export class DatabaseCredentialSecret extends SecretBase {
 }
 
 function checkUsername(props: DatabaseCredentialSecretProps): void {
-  const family = engineFamily(props.engine);
+  const engineMax = MAX_USERNAME_LENGTH[props.engine];
   const alternating = props.rotationFunction.strategy === "alternating-users";
-  const maxLength = MAX_USERNAME_LENGTH[family] - (alternating ? CLONE_SUFFIX.length : 0);
-  const why = alternating ? ` (${MAX_USERNAME_LENGTH[family]} minus ${CLONE_SUFFIX} of the alternating users' clone)` : "";
-  checkPattern("username", props.username, USERNAME, "a letter, then letters, digits or _");
+  const maxLength = engineMax - (alternating ? CLONE_SUFFIX.length : 0);
+  const why = alternating ? ` (${engineMax} minus ${CLONE_SUFFIX} of the alternating users' clone)` : "";
+  checkPattern("username", props.username, IDENTIFIER_PATTERN, "a letter or _, then letters, digits or _");
   if (props.username.length > maxLength) {
     throw new ValidationError(
       "username",

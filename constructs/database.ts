@@ -3,7 +3,6 @@ import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-in
 import { DbOptionGroup } from "@cdktf/provider-aws/lib/db-option-group";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { RdsCluster, type RdsClusterConfig } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance, type RdsClusterInstanceConfig } from "@cdktf/provider-aws/lib/rds-cluster-instance";
@@ -15,7 +14,7 @@ import { Construct } from "constructs";
 import { ENGINES, engineFamily, type Engine } from "../lambda/secret-contract";
 import { AwsContext } from "./aws-context";
 import { checkAwsIdentifier, checkLogRetentionDays } from "./aws-formats";
-import { policyDocument } from "./policy-document";
+import { serviceRole } from "./service-role";
 import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";
 
 /** Enhanced monitoring intervals RDS accepts, in seconds; 0 turns enhanced monitoring off. */
@@ -36,7 +35,7 @@ interface EngineTraits {
   /** Oldest `[major, minor]` version whose parameter group can force TLS. */
   readonly minimumVersion: readonly [number, number];
   /** The parameter that refuses connections without TLS, in the (cluster) parameter group. */
-  readonly tlsParameter: { readonly name: string; readonly value: string };
+  readonly tlsParameter: { readonly name: string; readonly value: string; readonly applyMethod?: "pending-reboot" };
   /** Longest master user name. */
   readonly maxUsernameLength: number;
 }
@@ -104,7 +103,10 @@ const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     versionPattern: MAJOR,
     versionExamples: "16 or 16.4",
     minimumVersion: [11, 0],
-    tlsParameter: { name: "rds.force_ssl", value: "1" },
+    // Static in RDS for PostgreSQL: RDS refuses the provider's default apply method,
+    // "immediate" (and where the value equals the default, reports "pending-reboot",
+    // a perpetual diff). The group exists before the instance, which starts with it.
+    tlsParameter: { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
     maxUsernameLength: 63,
   },
   "aurora-postgresql": {
@@ -432,23 +434,15 @@ export class Database extends Construct {
 
   /** The enhanced monitoring role, which only RDS monitoring of this account can assume. */
   private createMonitoringRole(identifier: string): { roleArn: string; attachment: IamRolePolicyAttachment } {
-    const context = AwsContext.of(this);
-    const role = new IamRole(this, "MonitoringRole", {
+    const role = serviceRole(this, "MonitoringRole", {
       name: `${identifier}${MONITORING_ROLE_SUFFIX}`,
       description: `Enhanced monitoring of database ${identifier}`,
-      assumeRolePolicy: policyDocument([
-        {
-          Sid: "RdsMonitoringOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "monitoring.rds.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": context.accountId } },
-        },
-      ]),
+      servicePrincipal: "monitoring.rds.amazonaws.com",
+      trustSid: "RdsMonitoringOfThisAccount",
     });
     const attachment = new IamRolePolicyAttachment(this, "MonitoringRolePolicy", {
       role: role.name,
-      policyArn: `arn:${context.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+      policyArn: `arn:${AwsContext.of(this).partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
     });
     return { roleArn: role.arn, attachment };
   }

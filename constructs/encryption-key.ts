@@ -1,6 +1,6 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import { checkAwsIdentifier } from "./aws-formats";
 import { AwsContext } from "./aws-context";
 import { policyDocument, type PolicyStatement } from "./policy-document";
@@ -39,7 +39,8 @@ export interface CustomerManagedKeyProps {
 
 /**
  * A key that already exists. Its key policy is not managed here: it must let Secrets
- * Manager, RDS and CloudWatch Logs use the key as {@link CustomerManagedKeyProps} does.
+ * Manager, RDS and CloudWatch Logs use the key, and EventBridge and CloudWatch alarms
+ * publish to topics encrypted with it, as the policy of a customer-managed key does.
  */
 export interface ExistingKeyProps {
   /** Use an existing key. */
@@ -50,9 +51,6 @@ export interface ExistingKeyProps {
 
 /** Props of {@link EncryptionKey}: one variant per {@link EncryptionKind}. */
 export type EncryptionKeyProps = AwsManagedKeyProps | CustomerManagedKeyProps | ExistingKeyProps;
-
-/** What a principal may do with the key through Secrets Manager. */
-export type SecretsManagerKeyAccess = "decrypt" | "encrypt-decrypt";
 
 /** Key administration without use: what the account root and the admin principals get. */
 const ADMIN_ACTIONS = [
@@ -91,8 +89,8 @@ const VIA_SERVICE_ACTIONS = [
   "kms:DescribeKey",
 ];
 
-/** Services that encrypt alert messages for an encrypted SNS topic: EventBridge rules and CloudWatch alarms. */
-const ALERT_PUBLISHER_PRINCIPALS = ["events.amazonaws.com", "cloudwatch.amazonaws.com"];
+/** What a service needs to publish to an SNS topic encrypted with the key. */
+const TOPIC_PUBLISHER_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"];
 
 const ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 
@@ -103,9 +101,9 @@ const ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
  * The customer-managed key's policy names no wildcard principal. The account root may
  * administer the key (so it cannot be locked out) but not use it; the account's
  * principals may use it only through Secrets Manager and RDS (`kms:ViaService`), and
- * still need an IAM policy for that, see {@link viaSecretsManagerStatements}; CloudWatch
- * Logs may use it for log groups of the account; EventBridge and CloudWatch may use it
- * to publish to an encrypted SNS topic of the account.
+ * still need an IAM policy for that, see {@link keyUseThroughSecretsManager}; CloudWatch
+ * Logs may use it for log groups of the account; CloudWatch alarms of the account and
+ * EventBridge may use it to publish to encrypted SNS topics.
  */
 export class EncryptionKey extends Construct {
   /** Where the key comes from. */
@@ -142,26 +140,6 @@ export class EncryptionKey extends Construct {
         break;
     }
     this.isCustomerManaged = this.keyArn !== undefined;
-  }
-
-  /**
-   * IAM policy statements letting a principal use the key only through Secrets Manager
-   * in this region (`kms:ViaService`): `decrypt` to read secrets, `encrypt-decrypt` to
-   * also write new secret versions. Empty for the AWS-managed key, whose key policy
-   * already allows the account's principals through the service.
-   */
-  public viaSecretsManagerStatements(access: SecretsManagerKeyAccess = "decrypt"): PolicyStatement[] {
-    if (this.keyArn === undefined) return [];
-    const context = AwsContext.of(this);
-    return [
-      {
-        Sid: access === "decrypt" ? "DecryptViaSecretsManager" : "EncryptDecryptViaSecretsManager",
-        Effect: "Allow",
-        Action: access === "decrypt" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:GenerateDataKey"],
-        Resource: this.keyArn,
-        Condition: { StringEquals: { "kms:ViaService": context.regionalServiceHost("secretsmanager") } },
-      },
-    ];
   }
 
   private createKey(props: CustomerManagedKeyProps): KmsKey {
@@ -221,13 +199,52 @@ export class EncryptionKey extends Construct {
         Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": context.arn("logs", "*") } },
       },
       {
-        Sid: "AlertPublishersUseKeyForEncryptedTopics",
+        // SNS calls KMS for EventBridge without the aws:Source* keys: a condition on them
+        // (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID) makes every delivery to an
+        // encrypted topic fail, silently. Only the topic policy can restrict EventBridge.
+        Sid: "EventBridgeUsesKeyForEncryptedTopics",
         Effect: "Allow",
-        Principal: { Service: ALERT_PUBLISHER_PRINCIPALS },
-        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Principal: { Service: "events.amazonaws.com" },
+        Action: TOPIC_PUBLISHER_ACTIONS,
+        Resource: "*",
+      },
+      {
+        Sid: "AccountAlarmsUseKeyForEncryptedTopics",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: TOPIC_PUBLISHER_ACTIONS,
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceAccount": context.accountId } },
       },
     ];
   }
+}
+
+/**
+ * An IAM statement letting a principal use customer-managed keys only when Secrets
+ * Manager calls KMS in this region (`kms:ViaService`) for one of `secretArns` (the
+ * `SecretARN` encryption context Secrets Manager always sets).
+ */
+export function keyUseThroughSecretsManager(
+  scope: IConstruct,
+  statement: {
+    readonly Sid: string;
+    readonly Action: string | readonly string[];
+    /** The key ARN(s). */
+    readonly Resource: string | readonly string[];
+    readonly secretArns: readonly string[];
+  },
+): PolicyStatement {
+  return {
+    Sid: statement.Sid,
+    Effect: "Allow",
+    Action: statement.Action,
+    Resource: statement.Resource,
+    Condition: {
+      StringEquals: {
+        "kms:ViaService": AwsContext.of(scope).regionalServiceHost("secretsmanager"),
+        "kms:EncryptionContext:SecretARN": statement.secretArns,
+      },
+    },
+  };
 }

@@ -48,7 +48,9 @@ const MAX_TAG_VALUE_LENGTH = 256;
  * optional replicas and resource policy, and NO secret version. Its value is put outside
  * Terraform (`aws secretsmanager put-secret-value`), so it never reaches the Terraform
  * configuration or state. Roles of this account read it through {@link grantRead}; roles
- * of other accounts also need to be listed in `readerRoleArns` (and a customer-managed key).
+ * of other accounts also need to be listed in `readerRoleArns`, and a key whose policy
+ * lets them decrypt through Secrets Manager (an existing key: the AWS-managed key cannot
+ * be shared, and a new customer-managed `EncryptionKey` admits only this account).
  */
 export class KeyValueSecret extends SecretBase {
   constructor(scope: Construct, id: string, props: KeyValueSecretProps) {

@@ -3,7 +3,6 @@ import { DefaultNetworkAcl, type DefaultNetworkAclIngress } from "@cdktf/provide
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
@@ -15,10 +14,12 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsContext } from "./aws-context";
 import { checkAwsIdentifier, checkLogRetentionDays } from "./aws-formats";
 import { policyDocument } from "./policy-document";
+import { serviceRole } from "./service-role";
 import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";
 
 /** How functions in the private subnets reach the Secrets Manager API. */
@@ -145,6 +146,15 @@ export class Network extends Construct {
    * egress on 443 to it. `undefined` with `nat-gateway`.
    */
   public readonly secretsManagerEndpointSecurityGroupId: string | undefined;
+  /**
+   * What must exist before a function in the private subnets can reach Secrets Manager:
+   * the interface endpoint (`vpc-endpoint`), or the private subnets' default routes to
+   * the NAT gateways (`nat-gateway` in a new VPC); empty for an existing VPC behind NAT.
+   * A rotation schedule that rotates immediately must depend on these.
+   */
+  public readonly secretsManagerDependencies: ITerraformDependable[];
+
+  private readonly natRoutes: Route[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -183,16 +193,19 @@ export class Network extends Construct {
       endpointSubnetIds = this.privateSubnetIds;
     }
 
-    this.secretsManagerEndpointSecurityGroupId =
+    const endpoint =
       props.secretsManagerAccess === "vpc-endpoint"
         ? this.createSecretsManagerEndpoint(props.namePrefix, endpointSubnetIds)
         : undefined;
+    this.secretsManagerEndpointSecurityGroupId = endpoint?.securityGroupId;
+    this.secretsManagerDependencies = endpoint ? [endpoint.endpoint] : [...this.natRoutes];
   }
 
   /**
    * Lets a security group reach the Secrets Manager endpoint on port 443 (a standalone
-   * ingress rule on the endpoint's group). Only with `vpc-endpoint`; the client's group
-   * also needs the matching egress rule.
+   * ingress rule on the endpoint's group, created once the endpoint is available, so
+   * whatever depends on the rule can use the endpoint). Only with `vpc-endpoint`; the
+   * client's group also needs the matching egress rule.
    * @param id construct ID of the rule, unique within this network
    * @param securityGroupId the client's security group, e.g. the rotation function's
    */
@@ -211,11 +224,15 @@ export class Network extends Construct {
       fromPort: HTTPS_PORT,
       toPort: HTTPS_PORT,
       description: `HTTPS to Secrets Manager from ${id}`,
+      dependsOn: this.secretsManagerDependencies,
     });
   }
 
-  /** The interface endpoint and its security group (no rules until clients are registered); returns the group's ID. */
-  private createSecretsManagerEndpoint(namePrefix: string, subnetIds: string[]): string {
+  /** The interface endpoint and its security group (no rules until clients are registered). */
+  private createSecretsManagerEndpoint(
+    namePrefix: string,
+    subnetIds: string[]
+  ): { endpoint: VpcEndpoint; securityGroupId: string } {
     const context = AwsContext.of(this);
     const securityGroup = new SecurityGroup(this, "SecretsManagerEndpointSecurityGroup", {
       name: `${namePrefix}-secretsmanager-endpoint`,
@@ -223,7 +240,7 @@ export class Network extends Construct {
       vpcId: this.vpcId,
       tags: { Name: `${namePrefix}-secretsmanager-endpoint` },
     });
-    new VpcEndpoint(this, "SecretsManagerEndpoint", {
+    const endpoint = new VpcEndpoint(this, "SecretsManagerEndpoint", {
       vpcId: this.vpcId,
       serviceName: `${context.reverseDnsPrefix}.${context.region}.secretsmanager`,
       vpcEndpointType: "Interface",
@@ -243,7 +260,7 @@ export class Network extends Construct {
       ]),
       tags: { Name: `${namePrefix}-secretsmanager` },
     });
-    return securityGroup.id;
+    return { endpoint, securityGroupId: securityGroup.id };
   }
 
   /**
@@ -313,11 +330,13 @@ export class Network extends Construct {
         routeTableId: routeTable.id,
       });
       if (natGatewayIds.length > 0) {
-        new Route(this, `PrivateDefaultRoute${i}`, {
-          routeTableId: routeTable.id,
-          destinationCidrBlock: ANYWHERE,
-          natGatewayId: natGatewayIds[i % natGatewayIds.length],
-        });
+        this.natRoutes.push(
+          new Route(this, `PrivateDefaultRoute${i}`, {
+            routeTableId: routeTable.id,
+            destinationCidrBlock: ANYWHERE,
+            natGatewayId: natGatewayIds[i % natGatewayIds.length],
+          }),
+        );
       }
       return subnet.id;
     });
@@ -372,21 +391,12 @@ export class Network extends Construct {
       retentionInDays: retentionDays,
       kmsKeyId: kmsKeyArn,
     });
-    const role = new IamRole(this, "FlowLogRole", {
+    const role = serviceRole(this, "FlowLogRole", {
       name: `${name}-vpc-flow-logs`,
       description: `Delivers the flow logs of VPC ${name} to CloudWatch Logs`,
-      assumeRolePolicy: policyDocument([
-        {
-          Sid: "VpcFlowLogsOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": context.accountId },
-            ArnLike: { "aws:SourceArn": context.arn("ec2", "vpc-flow-log/*") },
-          },
-        },
-      ]),
+      servicePrincipal: "vpc-flow-logs.amazonaws.com",
+      trustSid: "VpcFlowLogsOfThisAccount",
+      sourceArnLike: context.arn("ec2", "vpc-flow-log/*"),
     });
     new IamRolePolicy(this, "FlowLogRolePolicy", {
       role: role.name,

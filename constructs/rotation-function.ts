@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
@@ -14,7 +14,9 @@ import { ROTATION_STRATEGIES, type RotationStrategy } from "../lambda/secret-con
 import type { RotationBundle } from "../scripts/rotation-bundle";
 import { checkAwsIdentifier, checkLogRetentionDays } from "./aws-formats";
 import { AwsContext } from "./aws-context";
+import { keyUseThroughSecretsManager } from "./encryption-key";
 import { policyDocument, type PolicyStatement } from "./policy-document";
+import { serviceRole } from "./service-role";
 import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";
 
 /** Props of {@link RotationFunction}. */
@@ -218,7 +220,7 @@ export class RotationFunction extends Construct {
       vpcId: props.vpcId,
     });
     this.securityGroupId = securityGroup.id;
-    new VpcSecurityGroupEgressRule(this, "DatabaseEgress", {
+    const databaseEgress = new VpcSecurityGroupEgressRule(this, "DatabaseEgress", {
       securityGroupId: securityGroup.id,
       description: "Database port, to the database security group",
       ipProtocol: "tcp",
@@ -226,7 +228,7 @@ export class RotationFunction extends Construct {
       toPort: props.databasePort,
       referencedSecurityGroupId: props.databaseSecurityGroupId,
     });
-    new VpcSecurityGroupEgressRule(this, "SecretsManagerEgress", {
+    const secretsManagerEgress = new VpcSecurityGroupEgressRule(this, "SecretsManagerEgress", {
       securityGroupId: securityGroup.id,
       ipProtocol: "tcp",
       fromPort: 443,
@@ -242,18 +244,11 @@ export class RotationFunction extends Construct {
           }),
     });
 
-    this.role = new IamRole(this, "Role", {
+    this.role = serviceRole(this, "Role", {
       name: this.roleName,
       description: `Execution role of the rotation function ${props.functionName}`,
-      assumeRolePolicy: policyDocument([
-        {
-          Sid: "LambdaOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "lambda.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": context.accountId } },
-        },
-      ]),
+      servicePrincipal: "lambda.amazonaws.com",
+      trustSid: "LambdaOfThisAccount",
     });
     this.roleArn = this.role.arn;
 
@@ -339,8 +334,9 @@ export class RotationFunction extends Construct {
       vpcConfig: { subnetIds: [...props.subnetIds], securityGroupIds: [securityGroup.id] },
       tracingConfig: { mode: "Active" },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-      // Lambda checks the network permissions when it creates the function.
-      dependsOn: [basePolicy],
+      // Lambda checks the network permissions when it creates the function; and whatever
+      // uses the function (a rotation that starts at once) needs its egress in place.
+      dependsOn: [basePolicy, databaseEgress, secretsManagerEgress],
     });
     this.functionArn = fn.arn;
 
@@ -402,18 +398,14 @@ export class RotationFunction extends Construct {
       });
     }
     if (keyArns.length > 0) {
-      statements.push({
-        Sid: "UseKeysThroughSecretsManager",
-        Effect: "Allow",
-        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-        Resource: keyArns,
-        Condition: {
-          StringEquals: {
-            "kms:ViaService": AwsContext.of(this).regionalServiceHost("secretsmanager"),
-            "kms:EncryptionContext:SecretARN": [...secretArns, ...masterSecretArns],
-          },
-        },
-      });
+      statements.push(
+        keyUseThroughSecretsManager(this, {
+          Sid: "UseKeysThroughSecretsManager",
+          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: keyArns,
+          secretArns: [...secretArns, ...masterSecretArns],
+        }),
+      );
     }
     return statements;
   }

@@ -3,7 +3,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { checkAwsIdentifier } from "./aws-formats";
-import { AwsContext } from "./aws-context";
+import { keyUseThroughSecretsManager } from "./encryption-key";
 import { policyDocument, type PolicyStatement } from "./policy-document";
 import { checkDistinctList, checkPattern, ValidationError } from "./validation";
 
@@ -100,18 +100,12 @@ export class SecretReadPolicy extends Construct {
     if (kmsKeyArn === undefined) return [read];
     return [
       read,
-      {
+      keyUseThroughSecretsManager(this, {
         Sid: "DecryptSecretsThroughSecretsManager",
-        Effect: "Allow",
         Action: "kms:Decrypt",
         Resource: kmsKeyArn,
-        Condition: {
-          StringEquals: {
-            "kms:ViaService": AwsContext.of(this).regionalServiceHost("secretsmanager"),
-            "kms:EncryptionContext:SecretARN": secretArns,
-          },
-        },
-      },
+        secretArns,
+      }),
     ];
   }
 }

@@ -1,15 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { DatabaseError, RotationError } from "./errors";
-import type { DatabaseSession, EngineRegistry } from "./engines";
+import type { RotationOptions } from "./config";
+import type { DatabaseSession } from "./engines";
 import { engineFamily } from "./secret-contract";
 import type { Credentials, DatabaseSecret } from "./secret-value";
 
-export interface DatabaseSettings {
-  readonly engines: EngineRegistry;
-  readonly caBundlePath: string;
-  readonly connectTimeoutMs: number;
-  readonly queryTimeoutMs: number;
-}
+/** The settings that database connections use (see RotationOptions). */
+export type DatabaseSettings = Pick<RotationOptions, "engines" | "caBundlePath" | "connectTimeoutMs" | "queryTimeoutMs">;
 
 /**
  * Opens sessions to the database a secret describes: TLS (with the CA bundle, read once

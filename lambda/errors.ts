@@ -1,8 +1,7 @@
 /**
- * Errors of the rotation function. Every message is written by this function and is
- * safe to log: it names secrets, versions, users and fields, never a secret value,
- * a password or SQL text. Driver and SDK errors are reduced to such messages where
- * they are caught.
+ * Errors of the rotation function. Every message is safe to log: it names secrets,
+ * versions, users and fields, never a secret value or a password. Driver and SDK errors
+ * are reduced to such messages where they are caught (see toDatabaseError).
  */
 export class RotationError extends Error {
   constructor(message: string) {

@@ -16,6 +16,7 @@ export interface RotationEvent {
   SecretId: string;
   /** Id of the version being rotated in (labelled AWSPENDING). */
   ClientRequestToken: string;
+  /** The step to run. */
   Step: RotationStep;
   /** Sent by Secrets Manager for cross-account rotation; passed on to PutSecretValue. */
   RotationToken?: string;
@@ -100,7 +101,7 @@ function passGate(
   token: string,
 ): "already-current" | StepContext["versions"] {
   if (!metadata.rotationEnabled) throw new RotationError(`secret ${secretId}: rotation is not enabled`);
-  const stages = metadata.versionStages[token];
+  const stages = Object.hasOwn(metadata.versionStages, token) ? metadata.versionStages[token] : undefined;
   if (stages === undefined) throw new RotationError(`secret ${secretId} has no version ${token}`);
   if (stages.includes(AWSCURRENT)) return "already-current";
   if (!stages.includes(AWSPENDING)) {

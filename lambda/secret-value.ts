@@ -55,7 +55,8 @@ export function parseDatabaseSecret(secretString: string | undefined, source: st
   if (!isOneOf(engine, ENGINES)) throw invalid(`"engine" must be one of ${ENGINES.join(", ")}`);
   const host = requireString(json, "host", invalid);
   if (/\s/.test(host)) throw invalid(`"host" must not contain whitespace`);
-  const port = json.port;
+  // AWS's templates also accept the port as decimal text, as some tools write it.
+  const port = typeof json.port === "string" && /^\d{1,5}$/.test(json.port) ? Number(json.port) : json.port;
   if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw invalid(`"port" must be an integer from 1 to 65535`);
   }
@@ -71,7 +72,8 @@ export function parseDatabaseSecret(secretString: string | undefined, source: st
     throw invalid(`"password" must be a non-empty string when present`);
   }
   const masterarn = json.masterarn === undefined ? undefined : requireString(json, "masterarn", invalid);
-  const ssl = json.ssl ?? true;
+  // As in AWS's templates, "true" and "false" as text mean the booleans.
+  const ssl = typeof json.ssl === "string" ? { true: true, false: false }[json.ssl.toLowerCase()] : (json.ssl ?? true);
   if (typeof ssl !== "boolean") throw invalid(`"ssl" must be true or false`);
 
   const privileges = json.privileges ?? DEFAULT_PRIVILEGES;

@@ -18,8 +18,17 @@ describe("mysqlConnectionOptions", () => {
       user: "app",
       password: "pw",
       database: "orders",
-      ssl: { rejectUnauthorized: true, ca: CA },
+      ssl: { rejectUnauthorized: true, ca: CA, verifyIdentity: true },
     });
+  });
+
+  test("checks an IP address host against the certificate through its own socket factory", () => {
+    // The factory's effect (the address, not "localhost", is checked) is shown against a
+    // real server in __tests__/integration/client-rotation.test.ts.
+    const options = mysqlConnectionOptions({ ...credentials, host: "10.0.3.17" }, { ca: CA });
+    expect(options.ssl).toEqual({ rejectUnauthorized: true, ca: CA, verifyIdentity: true });
+    expect(options.stream).toEqual(expect.any(Function));
+    expect(mysqlConnectionOptions({ ...credentials, host: "10.0.3.17", ssl: false })).not.toHaveProperty("stream");
   });
 
   test("verifies against Node's roots when no CA is given, and omits an absent database", () => {
@@ -28,7 +37,7 @@ describe("mysqlConnectionOptions", () => {
       port: 3306,
       user: "app",
       password: "pw",
-      ssl: { rejectUnauthorized: true },
+      ssl: { rejectUnauthorized: true, verifyIdentity: true },
     });
   });
 

@@ -223,8 +223,8 @@ describe("DatabaseCredentialSecret", () => {
   describe("validation", () => {
     test.each<[string, Partial<DatabaseCredentialSecretProps>, RotationStrategy, RegExp]>([
       ["engine", { engine: "oracle-ee" as never }, "single-user", /^engine is "oracle-ee"; allowed: "mysql", "mariadb", "aurora-mysql", "postgres", "aurora-postgresql"$/],
-      ["username", { username: "1app" }, "single-user", /^username is "1app"; allowed: a letter, then letters, digits or _$/],
-      ["username", { username: "app-user" }, "single-user", /^username is "app-user"; allowed: a letter, then letters, digits or _$/],
+      ["username", { username: "1app" }, "single-user", /^username is "1app"; allowed: a letter or _, then letters, digits or _$/],
+      ["username", { username: "app-user" }, "single-user", /^username is "app-user"; allowed: a letter or _, then letters, digits or _$/],
       ["username", { username: "a".repeat(33) }, "single-user", /^username is "a{33}" \(33 characters\); allowed: at most 32 characters for mysql$/],
       [
         "username",
@@ -233,6 +233,7 @@ describe("DatabaseCredentialSecret", () => {
         /^username is "a{27}" \(27 characters\); allowed: at most 26 characters for mysql \(32 minus _clone of the alternating users' clone\)$/,
       ],
       ["username", { engine: "postgres", username: "a".repeat(64) }, "single-user", /allowed: at most 63 characters for postgres$/],
+      ["username", { engine: "mariadb", username: "a".repeat(81) }, "single-user", /allowed: at most 80 characters for mariadb$/],
       ["username", { engine: "aurora-postgresql", username: "a".repeat(58) }, "alternating-users", /allowed: at most 57 characters for aurora-postgresql \(63 minus _clone/],
       ["username", { username: "AdminUser" }, "single-user", /^username is the master user "adminuser"; allowed: an application user of its own$/],
       ["username", { username: "rdsadmin" }, "single-user", /^username is "rdsadmin", reserved by RDS or the engine; allowed: a name that is not rdsadmin and does not start with rds_ or pg_$/],
@@ -272,6 +273,15 @@ describe("DatabaseCredentialSecret", () => {
       expect(() => build({ username: "a".repeat(32) }, "single-user")).not.toThrow();
       expect(() => build({ username: "a".repeat(26) }, "alternating-users")).not.toThrow();
       expect(() => build({ engine: "postgres", username: "a".repeat(57) }, "alternating-users")).not.toThrow();
+      // The rotation function's limits (lambda/secret-contract.ts), not the MySQL family's 32.
+      expect(() => build({ engine: "mariadb", username: "a".repeat(74) }, "alternating-users")).not.toThrow();
+      expect(() => build({ engine: "mariadb", username: "a".repeat(75) }, "alternating-users")).toThrow(
+        /allowed: at most 74 characters for mariadb \(80 minus _clone/,
+      );
+    });
+
+    test("accepts a user name starting with _, as the rotation function does", () => {
+      expect(() => build({ username: "_app" }, "single-user")).not.toThrow();
     });
   });
 });

@@ -1,5 +1,5 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { EncryptionKey, type EncryptionKeyProps } from "../../constructs/encryption-key";
+import { EncryptionKey, type EncryptionKeyProps, keyUseThroughSecretsManager } from "../../constructs/encryption-key";
 import { policyDocument, type PolicyStatement } from "../../constructs/policy-document";
 import { onlyResource, resources, statementsOf, synthesize, testStack } from "./test-stack";
 
@@ -34,12 +34,6 @@ describe("EncryptionKey", () => {
       expect(key.keyArn).toBeUndefined();
       expect(key.isCustomerManaged).toBe(false);
       expect(key.aliasName).toBeUndefined();
-    });
-
-    it("needs no IAM statements to decrypt through Secrets Manager", () => {
-      const { key } = build({ kind: "aws-managed" });
-      expect(key.viaSecretsManagerStatements()).toEqual([]);
-      expect(key.viaSecretsManagerStatements("encrypt-decrypt")).toEqual([]);
     });
   });
 
@@ -124,28 +118,23 @@ describe("EncryptionKey", () => {
       );
     });
 
-    it("lets EventBridge and CloudWatch of the account publish to encrypted topics", () => {
-      const alerts = statement(keyPolicy(), "AlertPublishersUseKeyForEncryptedTopics");
-      expect(alerts.Principal).toEqual({ Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] });
-      expect(alerts.Action).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
-      expect(alerts.Condition?.StringEquals?.["aws:SourceAccount"]).toMatch(/account_id\}$/);
+    it("lets CloudWatch alarms of the account publish to encrypted topics", () => {
+      const alarms = statement(keyPolicy(), "AccountAlarmsUseKeyForEncryptedTopics");
+      expect(alarms.Principal).toEqual({ Service: "cloudwatch.amazonaws.com" });
+      expect(alarms.Action).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
+      expect(alarms.Condition).toEqual({
+        StringEquals: { "aws:SourceAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\.\w+\.account_id\}$/) },
+      });
     });
 
-    it("grants decryption through Secrets Manager on the new key", () => {
-      const stack = testStack();
-      const key = new EncryptionKey(stack, "Key", { kind: "customer-managed", aliasName: "alias/dev-secrets" });
-      new IamPolicy(stack, "Reader", { policy: policyDocument(key.viaSecretsManagerStatements()) });
-      const [decrypt, ...others] = statementsOf(onlyResource(synthesize(stack), "aws_iam_policy").policy);
-      expect(others).toEqual([]);
-      expect(decrypt.Action).toEqual(["kms:Decrypt"]);
-      expect(decrypt.Resource).toMatch(/^\$\{aws_kms_key\.\w+\.arn\}$/);
-      expect(decrypt.Condition).toEqual({
-        StringEquals: {
-          "kms:ViaService": expect.stringMatching(
-            /^secretsmanager\.\$\{data\.aws_region\.\w+\.region\}\.\$\{data\.aws_partition\.\w+\.dns_suffix\}$/
-          ),
-        },
-      });
+    it("lets EventBridge publish to encrypted topics without the aws:Source* conditions SNS does not pass for it", () => {
+      const events = statement(keyPolicy(), "EventBridgeUsesKeyForEncryptedTopics");
+      expect(events.Principal).toEqual({ Service: "events.amazonaws.com" });
+      expect(events.Action).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
+      expect(events.Condition).toBeUndefined();
+      // No other statement grants EventBridge anything, so no condition narrows its grant either.
+      const others = keyPolicy().filter((s) => s.Sid !== "EventBridgeUsesKeyForEncryptedTopics");
+      expect(JSON.stringify(others)).not.toContain("events.amazonaws.com");
     });
   });
 
@@ -158,19 +147,38 @@ describe("EncryptionKey", () => {
       expect(key.isCustomerManaged).toBe(true);
     });
 
-    it("grants decryption, or encryption and decryption, through Secrets Manager on that key", () => {
-      const { key } = build({ kind: "existing", keyArn: EXISTING_KEY_ARN });
-      expect(key.viaSecretsManagerStatements()).toEqual([
-        expect.objectContaining({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: EXISTING_KEY_ARN }),
-      ]);
-      expect(key.viaSecretsManagerStatements("encrypt-decrypt")).toEqual([
-        expect.objectContaining({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: EXISTING_KEY_ARN }),
-      ]);
-    });
-
     it("accepts a multi-Region key in another partition", () => {
       const arn = "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab";
       expect(build({ kind: "existing", keyArn: arn }).key.keyArn).toBe(arn);
+    });
+  });
+
+  describe("keyUseThroughSecretsManager", () => {
+    it("allows the key only through Secrets Manager in the stack's region, for the given secrets", () => {
+      const stack = testStack();
+      const secrets = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/a-AbCdEf"];
+      const decrypt = keyUseThroughSecretsManager(stack, {
+        Sid: "Decrypt",
+        Action: ["kms:Decrypt"],
+        Resource: EXISTING_KEY_ARN,
+        secretArns: secrets,
+      });
+      new IamPolicy(stack, "Reader", { policy: policyDocument([decrypt]) });
+      const [synthesized] = statementsOf(onlyResource(synthesize(stack), "aws_iam_policy").policy);
+      expect(synthesized).toEqual({
+        Sid: "Decrypt",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: EXISTING_KEY_ARN,
+        Condition: {
+          StringEquals: {
+            "kms:ViaService": expect.stringMatching(
+              /^secretsmanager\.\$\{data\.aws_region\.\w+\.region\}\.\$\{data\.aws_partition\.\w+\.dns_suffix\}$/
+            ),
+            "kms:EncryptionContext:SecretARN": secrets,
+          },
+        },
+      });
     });
   });
 

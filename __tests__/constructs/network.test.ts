@@ -1,5 +1,14 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Network, type NetworkProps, type NewNetworkProps } from "../../constructs/network";
-import { onlyResource, referenceTo, resources, statementsOf, synthesize, testStack } from "./test-stack";
+import {
+  onlyResource,
+  referenceTo,
+  resources,
+  statementsOf,
+  synthesize,
+  type SynthesizedStack,
+  testStack,
+} from "./test-stack";
 
 const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 const CLIENT_SG = "sg-0123456789abcdef0";
@@ -21,6 +30,24 @@ function build(props: NetworkProps, configure: (network: Network) => void = () =
   const network = new Network(stack, "Network", props);
   configure(network);
   return { network, json: synthesize(stack) };
+}
+
+/**
+ * The network and the addresses (`<type>.<name>`) that a resource depending on
+ * `secretsManagerDependencies` waits for (a stand-in for a rotation schedule).
+ */
+function buildWithDependent(props: NetworkProps, configure: (network: Network) => void = () => undefined) {
+  const stack = testStack();
+  const network = new Network(stack, "Network", props);
+  configure(network);
+  new IamRole(stack, "Dependent", { assumeRolePolicy: "{}", dependsOn: network.secretsManagerDependencies });
+  const json = synthesize(stack);
+  return { network, json, waitsFor: (onlyResource(json, "aws_iam_role").depends_on ?? []) as string[] };
+}
+
+/** The address `<type>.<name>` of the `index`-th resource of `type`. */
+function address(json: SynthesizedStack, type: string, index: number): string {
+  return `${type}.${Object.keys(json.resource?.[type] ?? {})[index]}`;
 }
 
 describe("Network", () => {
@@ -188,6 +215,15 @@ describe("Network", () => {
         expect(network.secretsManagerEndpointSecurityGroupId).toBeDefined();
       });
 
+      it("makes whatever waits for the path to Secrets Manager, and each client's rule, wait for the endpoint", () => {
+        const { json, waitsFor } = buildWithDependent(newNetwork(), (n) =>
+          n.allowSecretsManagerAccessFrom("RotationFunction", CLIENT_SG)
+        );
+        const endpoint = address(json, "aws_vpc_endpoint", 0);
+        expect(waitsFor).toEqual([endpoint]);
+        expect(onlyResource(json, "aws_vpc_security_group_ingress_rule").depends_on).toEqual([endpoint]);
+      });
+
       it("admits nothing until a security group is registered", () => {
         expect(resources(build(newNetwork()).json, "aws_vpc_security_group_ingress_rule")).toHaveLength(0);
       });
@@ -239,6 +275,15 @@ describe("Network", () => {
           "10.0.192.0/19",
         ]);
         for (const subnet of resources(json, "aws_subnet")) expect(subnet.map_public_ip_on_launch).toBe(false);
+      });
+
+      it("makes whatever waits for the path to Secrets Manager wait for the private default routes", () => {
+        const { json, waitsFor } = buildWithDependent(newNetwork({ secretsManagerAccess: "nat-gateway" }));
+        const privateRoutes = Object.entries(json.resource?.aws_route ?? {})
+          .filter(([, route]) => route.nat_gateway_id !== undefined)
+          .map(([name]) => `aws_route.${name}`);
+        expect(privateRoutes).toHaveLength(3);
+        expect([...waitsFor].sort()).toEqual(privateRoutes.sort());
       });
 
       it("refuses to register endpoint clients", () => {
@@ -321,6 +366,7 @@ describe("Network", () => {
     it("creates nothing when the subnets already reach a NAT gateway", () => {
       const { network, json } = build({ ...existing, secretsManagerAccess: "nat-gateway" });
       expect(json.resource).toBeUndefined();
+      expect(buildWithDependent({ ...existing, secretsManagerAccess: "nat-gateway" }).waitsFor).toEqual([]);
       expect(network.secretsManagerEndpointSecurityGroupId).toBeUndefined();
     });
   });

@@ -70,8 +70,14 @@ describe("RotationFunction", () => {
         tracing_config: { mode: "Active" },
         logging_config: { log_format: "JSON", log_group: referenceTo(json, "aws_cloudwatch_log_group", 0, "name") },
         vpc_config: { subnet_ids: SUBNET_IDS, security_group_ids: [referenceTo(json, "aws_security_group", 0, "id")] },
-        depends_on: [`aws_iam_role_policy.${Object.keys(json.resource?.aws_iam_role_policy ?? {})[0]}`],
       });
+      // The network permissions, and the egress a rotation starting at once needs.
+      const egressRules = Object.keys(json.resource?.aws_vpc_security_group_egress_rule ?? {});
+      expect(egressRules).toHaveLength(2);
+      expect(fn.depends_on).toEqual([
+        `aws_iam_role_policy.${Object.keys(json.resource?.aws_iam_role_policy ?? {})[0]}`,
+        ...egressRules.map((name) => `aws_vpc_security_group_egress_rule.${name}`),
+      ]);
       expect(fn).not.toHaveProperty("reserved_concurrent_executions");
       expect(fn).not.toHaveProperty("kms_key_arn");
       expect(fn).not.toHaveProperty("dead_letter_config");

@@ -13,6 +13,7 @@ import { Client } from "pg";
 import type { ConnectOptions, ConnectionTarget, DatabaseSession } from "../../lambda/engines/engine";
 import { mysqlEngine, rewriteGrant } from "../../lambda/engines/mysql";
 import { postgresEngine } from "../../lambda/engines/postgres";
+import { md5Verifier, scramSha256Verifier } from "../../lambda/engines/postgres-password";
 import { DatabaseError } from "../../lambda/errors";
 
 jest.mock("mysql2/promise", () => ({ ...jest.requireActual("mysql2/promise"), createConnection: jest.fn() }));
@@ -237,9 +238,19 @@ describe("pg engine", () => {
   let query: jest.Mock;
   let connectClient: jest.Mock;
   let end: jest.Mock;
+  /** What `SHOW password_encryption` answers. */
+  let passwordEncryption: string;
+  /** Fails every statement but `SHOW password_encryption` with this error. */
+  let statementError: Error | undefined;
 
   beforeEach(() => {
-    query = jest.fn().mockResolvedValue({ rows: [] });
+    passwordEncryption = "scram-sha-256";
+    statementError = undefined;
+    query = jest.fn(async (sql: string) => {
+      if (sql === "SHOW password_encryption") return { rows: [{ password_encryption: passwordEncryption }] };
+      if (statementError) throw statementError;
+      return { rows: [] };
+    });
     connectClient = jest.fn().mockResolvedValue(undefined);
     end = jest.fn().mockResolvedValue(undefined);
     jest.mocked(Client).mockReset().mockImplementation(() => ({ on: jest.fn(), connect: connectClient, query, end }) as never);
@@ -282,20 +293,54 @@ describe("pg engine", () => {
     expect(end).toHaveBeenCalled();
   });
 
-  test("quotes role names and password literals with pg's escaping", async () => {
+  test("sends SCRAM-SHA-256 verifiers, never a password; quotes role names with pg's escaping", async () => {
     const session = await connect();
     await session.createUser("app_clone", "it's\\odd");
     await session.setPassword("App", PASSWORD);
     await session.setOwnPassword(PASSWORD);
     await session.userExists("app_clone");
     await session.copyPrivileges("app", "app_clone");
+    const verifier = "'(SCRAM-SHA-256\\$4096:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)'";
     expect(statements()).toEqual([
-      [`CREATE ROLE "app_clone" WITH LOGIN PASSWORD  E'it''s\\\\odd'`, undefined],
-      [`ALTER ROLE "App" WITH LOGIN PASSWORD '${PASSWORD}'`, undefined],
-      [`ALTER ROLE CURRENT_USER WITH PASSWORD '${PASSWORD}'`, undefined],
+      ["SHOW password_encryption", undefined],
+      [expect.stringMatching(new RegExp(`^CREATE ROLE "app_clone" WITH LOGIN PASSWORD ${verifier}$`)), undefined],
+      ["SHOW password_encryption", undefined],
+      [expect.stringMatching(new RegExp(`^ALTER ROLE "App" WITH LOGIN PASSWORD ${verifier}$`)), undefined],
+      ["SHOW password_encryption", undefined],
+      [expect.stringMatching(new RegExp(`^ALTER ROLE CURRENT_USER WITH PASSWORD ${verifier}$`)), undefined],
       ["SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", ["app_clone"]],
       [`GRANT "app" TO "app_clone"`, undefined],
     ]);
+    // Each verifier is the one of its password, with a salt of its own.
+    const verifiers = statements()
+      .map(([sql]) => new RegExp(verifier).exec(sql)?.[1])
+      .filter((v) => v !== undefined);
+    const salts = verifiers.map((v) => Buffer.from(v.split(/[$:]/)[2], "base64"));
+    expect(verifiers).toEqual([
+      await scramSha256Verifier("it's\\odd", salts[0]),
+      await scramSha256Verifier(PASSWORD, salts[1]),
+      await scramSha256Verifier(PASSWORD, salts[2]),
+    ]);
+    expect(new Set(salts.map((salt) => salt.toString("hex"))).size).toBe(3);
+  });
+
+  test("sends MD5 verifiers, salted with the role name, when the server's password_encryption is md5", async () => {
+    passwordEncryption = "md5";
+    const session = await connect();
+    await session.setPassword("App", PASSWORD);
+    await session.setOwnPassword(PASSWORD);
+    expect(statements().filter(([sql]) => sql.startsWith("ALTER"))).toEqual([
+      [`ALTER ROLE "App" WITH LOGIN PASSWORD '${md5Verifier("App", PASSWORD)}'`, undefined],
+      [`ALTER ROLE CURRENT_USER WITH PASSWORD '${md5Verifier("app", PASSWORD)}'`, undefined],
+    ]);
+  });
+
+  test("refuses to set a password under a password_encryption it does not know", async () => {
+    passwordEncryption = "plain";
+    await expect((await connect()).createUser("app", PASSWORD)).rejects.toThrow(
+      'unsupported password_encryption "plain": expected scram-sha-256 or md5',
+    );
+    expect(statements().map(([sql]) => sql)).toEqual(["SHOW password_encryption"]);
   });
 
   test("grants CONNECT, USAGE, the table privileges and default privileges; sequences with INSERT", async () => {
@@ -318,13 +363,13 @@ describe("pg engine", () => {
 
   test("the error of a statement carrying a password keeps only its code; others keep the message", async () => {
     const session = await connect();
-    query.mockRejectedValue(driverError("42601", `syntax error at or near "${PASSWORD}"`));
+    statementError = driverError("42601", `syntax error at or near "${PASSWORD}"`);
     await expect(session.setPassword("app", PASSWORD)).rejects.toThrow(new Error("set the password of role app failed: 42601"));
     await expect(session.createUser("app", PASSWORD)).rejects.toThrow(new Error("create role app failed: 42601"));
     await expect(session.setOwnPassword(PASSWORD)).rejects.toThrow(
       new Error("change the password of the connected user failed: 42601"),
     );
-    query.mockRejectedValue(driverError("42501", "permission denied for schema public"));
+    statementError = driverError("42501", "permission denied for schema public");
     await expect(session.grantPrivileges("app", "appdb", ["SELECT"])).rejects.toThrow(
       new Error("grant SELECT on appdb to app failed: 42501: permission denied for schema public"),
     );

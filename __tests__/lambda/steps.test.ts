@@ -120,7 +120,7 @@ describe("bad secret values are refused with a message naming the field, and not
     ["missing host", { ...SEED, host: undefined }, `${source}: "host" must be a non-empty string`],
     ["blank host", { ...SEED, host: " " }, `${source}: "host" must be a non-empty string`],
     ["port 0", { ...SEED, port: 0 }, `${source}: "port" must be an integer from 1 to 65535`],
-    ["port as text", { ...SEED, port: "3306" }, `${source}: "port" must be an integer from 1 to 65535`],
+    ["port as words", { ...SEED, port: "three" }, `${source}: "port" must be an integer from 1 to 65535`],
     ["port too high", { ...SEED, port: 70000 }, `${source}: "port" must be an integer from 1 to 65535`],
     ["missing username", { ...SEED, username: undefined }, `${source}: "username" must be a non-empty string`],
     ["username with a quote", { ...SEED, username: "app'--" }, `${source}: "username" must consist of letters, digits and _, starting with a letter or _`],
@@ -290,14 +290,21 @@ describe("setSecret", () => {
     expect(database.connections).toEqual([]);
   });
 
-  test("refuses a pending version that points at another database", async () => {
-    const context = setUp("single-user", { seed: rotatedSeed() });
+  test.each([
+    ["another database", "single-user", { host: "other.example.internal" }, "host"],
+    ["plaintext, where the current version asks for TLS", "single-user", { ssl: false }, "ssl"],
+    ["plaintext for the master user", "alternating-users", { username: "app_clone", ssl: false }, "ssl"],
+    ["another master secret", "alternating-users", { username: "app_clone", masterarn: `${MASTER_ARN}-other` }, "masterarn"],
+  ] as const)("refuses a pending version that points at %s, before connecting", async (_, strategy, pendingChanges, key) => {
+    const context = setUp(strategy, { seed: rotatedSeed() });
     const token = context.secrets.beginRotation();
-    context.secrets.addVersion(token, JSON.stringify(rotatedSeed({ host: "other.example.internal", password: "x-password-0123" })), ["AWSPENDING"]);
+    context.secrets.addVersion(token, JSON.stringify(rotatedSeed({ ...pendingChanges, password: "x-password-0123" })), ["AWSPENDING"]);
     await expect(context.invoke("setSecret", token)).rejects.toThrow(
-      `secret ${SECRET_ARN}: "host" of the AWSPENDING version differs from the AWSCURRENT version; refusing to change a database other than the current one`,
+      `secret ${SECRET_ARN}: "${key}" of the AWSPENDING version differs from the AWSCURRENT version; ` +
+        "refusing to use a database or connection settings other than the current ones",
     );
     expect(context.database.connections).toEqual([]);
+    expect(context.secrets.commandNames()).toEqual(["DescribeSecret", "GetSecretValue", "GetSecretValue"]);
   });
 
   test("refuses a pending version for an unexpected user", async () => {

@@ -26,7 +26,8 @@ export interface DatabaseEngine {
 }
 
 /**
- * An open connection. Methods reject with DatabaseErrors that never contain SQL text.
+ * An open connection. Methods reject with DatabaseErrors that never contain a password
+ * (the driver's message is dropped for statements that carry one).
  * Users are `'name'@'%'` on MySQL-family engines and login roles on PostgreSQL.
  */
 export interface DatabaseSession {
@@ -47,6 +48,19 @@ export interface DatabaseSession {
 
 /** The driver of each engine family. */
 export type EngineRegistry = Readonly<Record<EngineFamily, DatabaseEngine>>;
+
+/** How a connection attempt is named in errors, e.g. `connect to mysql at db:3306 as app`. */
+export function connectOperation(target: ConnectionTarget, username: string): string {
+  return `connect to ${target.engine} at ${target.host}:${target.port} as ${username}`;
+}
+
+/** Options of one statement run by a session. */
+export interface StatementOptions {
+  /** Values bound to the statement's placeholders (`?` for mysql2, `$1`, `$2`... for pg) by the driver. */
+  readonly values?: string[];
+  /** The statement carries a password (or a password verifier): the driver's error message is dropped. */
+  readonly secret?: boolean;
+}
 
 /** The privilege names to put in a GRANT, deduplicated and in a fixed order. */
 export function privilegeList(privileges: readonly Privilege[]): string {

@@ -3,7 +3,15 @@ import { createConnection, escape, escapeId, type Connection, type RowDataPacket
 import { DatabaseError, toDatabaseError } from "../errors";
 import type { Privilege } from "../secret-contract";
 import type { Credentials } from "../secret-value";
-import { privilegeList, type ConnectOptions, type ConnectionTarget, type DatabaseEngine, type DatabaseSession } from "./engine";
+import {
+  connectOperation,
+  privilegeList,
+  type ConnectOptions,
+  type ConnectionTarget,
+  type DatabaseEngine,
+  type DatabaseSession,
+  type StatementOptions,
+} from "./engine";
 
 /** MySQL, MariaDB and Aurora MySQL, through mysql2. Every user is `'name'@'%'`. */
 export const mysqlEngine: DatabaseEngine = {
@@ -23,8 +31,7 @@ export const mysqlEngine: DatabaseEngine = {
       });
       return new MysqlSession(connection, options.queryTimeoutMs);
     } catch (cause) {
-      const operation = `connect to ${target.engine} at ${target.host}:${target.port} as ${credentials.username}`;
-      throw toDatabaseError(operation, cause, AUTH_FAILURE_CODES, true);
+      throw toDatabaseError(connectOperation(target, credentials.username), cause, AUTH_FAILURE_CODES, true);
     }
   },
 };
@@ -45,13 +52,6 @@ function socketNamed(host: string, port: number): Socket {
 }
 
 const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(["ER_ACCESS_DENIED_ERROR"]);
-
-interface StatementOptions {
-  /** Bound to the `?` placeholders (escaped by mysql2). */
-  readonly values?: string[];
-  /** The statement carries a password. */
-  readonly secret?: boolean;
-}
 
 class MysqlSession implements DatabaseSession {
   constructor(

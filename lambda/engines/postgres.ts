@@ -2,7 +2,16 @@ import { Client, escapeIdentifier, escapeLiteral } from "pg";
 import { toDatabaseError } from "../errors";
 import type { Privilege } from "../secret-contract";
 import type { Credentials } from "../secret-value";
-import { privilegeList, type ConnectOptions, type ConnectionTarget, type DatabaseEngine, type DatabaseSession } from "./engine";
+import {
+  connectOperation,
+  privilegeList,
+  type ConnectOptions,
+  type ConnectionTarget,
+  type DatabaseEngine,
+  type DatabaseSession,
+  type StatementOptions,
+} from "./engine";
+import { passwordVerifier } from "./postgres-password";
 
 /** PostgreSQL and Aurora PostgreSQL, through pg. Users are login roles. */
 export const postgresEngine: DatabaseEngine = {
@@ -26,39 +35,34 @@ export const postgresEngine: DatabaseEngine = {
       await client.connect();
     } catch (cause) {
       await client.end().catch(() => undefined);
-      const operation = `connect to ${target.engine} at ${target.host}:${target.port} as ${credentials.username}`;
-      throw toDatabaseError(operation, cause, AUTH_FAILURE_CODES, true);
+      throw toDatabaseError(connectOperation(target, credentials.username), cause, AUTH_FAILURE_CODES, true);
     }
-    return new PostgresSession(client);
+    return new PostgresSession(client, credentials.username);
   },
 };
 
 /** invalid_password: also returned for a role that does not exist. */
 const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(["28P01"]);
 
-interface StatementOptions {
-  /** Bound to `$1`, `$2`... */
-  readonly values?: string[];
-  /** The statement carries a password. */
-  readonly secret?: boolean;
-}
-
 class PostgresSession implements DatabaseSession {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    /** The role this session is logged in as. */
+    private readonly username: string,
+  ) {}
 
   async test(): Promise<void> {
     await this.run("run SELECT 1", "SELECT 1");
   }
 
-  // Utility statements such as ALTER ROLE take no parameters: the password goes in as a
-  // literal escaped by pg, the role name as an identifier escaped by pg.
+  // Utility statements such as ALTER ROLE take no parameters: the password's verifier goes
+  // in as a literal escaped by pg, the role name as an identifier escaped by pg.
 
   async setOwnPassword(password: string): Promise<void> {
-    await this.run(
-      "change the password of the connected user",
-      `ALTER ROLE CURRENT_USER WITH PASSWORD ${escapeLiteral(password)}`,
-      { secret: true },
-    );
+    const verifier = await this.verifierLiteral(this.username, password);
+    await this.run("change the password of the connected user", `ALTER ROLE CURRENT_USER WITH PASSWORD ${verifier}`, {
+      secret: true,
+    });
   }
 
   async userExists(username: string): Promise<boolean> {
@@ -69,17 +73,17 @@ class PostgresSession implements DatabaseSession {
   }
 
   async createUser(username: string, password: string): Promise<void> {
-    await this.run(
-      `create role ${username}`,
-      `CREATE ROLE ${escapeIdentifier(username)} WITH LOGIN PASSWORD ${escapeLiteral(password)}`,
-      { secret: true },
-    );
+    const verifier = await this.verifierLiteral(username, password);
+    await this.run(`create role ${username}`, `CREATE ROLE ${escapeIdentifier(username)} WITH LOGIN PASSWORD ${verifier}`, {
+      secret: true,
+    });
   }
 
   async setPassword(username: string, password: string): Promise<void> {
+    const verifier = await this.verifierLiteral(username, password);
     await this.run(
       `set the password of role ${username}`,
-      `ALTER ROLE ${escapeIdentifier(username)} WITH LOGIN PASSWORD ${escapeLiteral(password)}`,
+      `ALTER ROLE ${escapeIdentifier(username)} WITH LOGIN PASSWORD ${verifier}`,
       { secret: true },
     );
   }
@@ -113,6 +117,17 @@ class PostgresSession implements DatabaseSession {
 
   async close(): Promise<void> {
     await this.client.end().catch(() => undefined);
+  }
+
+  /**
+   * The SQL literal of the verifier of `password` for role `username`, in the format that
+   * the server's `password_encryption` asks for (see passwordVerifier).
+   */
+  private async verifierLiteral(username: string, password: string): Promise<string> {
+    const [setting] = (await this.run("read password_encryption", "SHOW password_encryption")) as {
+      password_encryption?: string;
+    }[];
+    return escapeLiteral(await passwordVerifier(username, password, String(setting?.password_encryption)));
   }
 
   /** Runs a statement; `secret` marks one that carries a password, whose error message is dropped. */

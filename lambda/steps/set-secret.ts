@@ -22,13 +22,17 @@ export async function setSecret(ctx: StepContext): Promise<StepResult> {
   return reason === undefined ? changeOwnPassword(ctx, pending, current) : provisionWithMaster(ctx, pending, current, reason);
 }
 
-/** The pending version must be the one createSecret derives from the current one: same database, expected user. */
+/**
+ * The pending version must be the one createSecret derives from the current one: same
+ * database, reached the same way (a pending `ssl: false` must not send the master
+ * password in plaintext) with the same master secret, and the expected user.
+ */
 function checkPendingFollowsCurrent(ctx: StepContext, pending: DatabaseSecret, current: DatabaseSecret): void {
-  for (const key of ["engine", "host", "port", "dbname"] as const) {
+  for (const key of ["engine", "host", "port", "dbname", "ssl", "masterarn"] as const) {
     if (pending[key] !== current[key]) {
       throw new RotationError(
         `secret ${ctx.store.secretId}: "${key}" of the ${AWSPENDING} version differs from the ${AWSCURRENT} version; ` +
-          "refusing to change a database other than the current one",
+          "refusing to use a database or connection settings other than the current ones",
       );
     }
   }
