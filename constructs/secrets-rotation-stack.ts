@@ -78,7 +78,7 @@ export class SecretsRotationStack extends TerraformStack {
       return db;
     });
 
-    const functions = new Map<RotationStrategy, { fn: RotationFunction; networkRules: ITerraformDependable[] }>();
+    const functions = new Map<RotationStrategy, { fn: RotationFunction; networkPath: ITerraformDependable[] }>();
     for (const strategy of ROTATION_STRATEGIES.filter((s) => env.databaseUsers.some((u) => u.strategy === s))) {
       functions.set(
         strategy,
@@ -104,7 +104,7 @@ export class SecretsRotationStack extends TerraformStack {
 
     const userSecrets = env.databaseUsers.map((user, i) =>
       withinField(`databaseUsers[${i}]`, () => {
-        const { fn, networkRules } = functions.get(user.strategy)!;
+        const { fn, networkPath } = functions.get(user.strategy)!;
         const secret = new DatabaseCredentialSecret(this, `DatabaseUserSecret${i}`, {
           secretName: user.secretName,
           description: user.description,
@@ -121,7 +121,7 @@ export class SecretsRotationStack extends TerraformStack {
           privileges: user.privileges,
           rotationFunction: fn,
           rotation: user.rotation,
-          rotationDependsOn: networkRules,
+          rotationDependsOn: networkPath,
         });
         // The read policy exists even with no role to attach it to yet: its ARN is an
         // output, for roles managed elsewhere.
@@ -152,7 +152,7 @@ export class SecretsRotationStack extends TerraformStack {
     key: EncryptionKey,
     network: Network,
     database: Database,
-  ): { fn: RotationFunction; networkRules: ITerraformDependable[] } {
+  ): { fn: RotationFunction; networkPath: ITerraformDependable[] } {
     const fn = new RotationFunction(this, `RotationFunction-${strategy}`, {
       ...env.rotationFunction,
       functionName: `${env.name}-rotate-${strategy}`,
@@ -165,13 +165,15 @@ export class SecretsRotationStack extends TerraformStack {
       databasePort: database.port,
       secretsManagerEndpointSecurityGroupId: network.secretsManagerEndpointSecurityGroupId,
     });
-    const networkRules: ITerraformDependable[] = [
+    const networkPath: ITerraformDependable[] = [
       database.allowConnectionsFrom(`RotationFunction-${strategy}`, fn.securityGroupId, `Rotation function (${strategy})`),
     ];
     if (network.secretsManagerEndpointSecurityGroupId !== undefined) {
-      networkRules.push(network.allowSecretsManagerAccessFrom(`RotationFunction-${strategy}`, fn.securityGroupId));
+      networkPath.push(network.allowSecretsManagerAccessFrom(`RotationFunction-${strategy}`, fn.securityGroupId));
     }
-    return { fn, networkRules };
+    // The first rotation starts at once: it must find the endpoint or the NAT routes in place.
+    networkPath.push(...network.secretsManagerDependencies);
+    return { fn, networkPath };
   }
 
   private outputs(

@@ -199,6 +199,31 @@ describe("connectWithSecret", () => {
     expect(sm.calls()).toBe(2);
   });
 
+  test("a connection that starts after a rotation succeeds with one retry, even behind a refresh read before it", async () => {
+    const { sm, cache } = setup();
+    let password = "old";
+    const db = database(() => password, () => pgError("28P01"));
+    await connectWithSecret(cache, "app/db", db.connect);
+
+    // Single user, inside the window: the database has the new password, AWSCURRENT not yet.
+    password = "new";
+    const release = sm.hold();
+    const inWindow = connectWithSecret(cache, "app/db", db.connect);
+    await new Promise((resolve) => setImmediate(resolve)); // its forced refresh read "old" and is in flight
+    expect(sm.calls()).toBe(2);
+    sm.put("app/db", databaseSecret({ password: "new" })); // finishSecret
+    const afterRotation = connectWithSecret(cache, "app/db", db.connect); // joins that refresh
+    release();
+
+    // The connection inside the window fails without a retry: AWSCURRENT was unchanged.
+    await expect(inWindow).rejects.toMatchObject({ code: "28P01" });
+    // The one after the rotation got "old" from the shared refresh, failed once, and its
+    // own refresh, started after its failure, read "new".
+    await expect(afterRotation).resolves.toBe("connection as app");
+    expect(db.attempts).toEqual(["old", "old", "old", "new"]);
+    expect(sm.calls()).toBe(3);
+  });
+
   test.each([
     ["a refused connection", () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })],
     ["mysql2 ER_DBACCESS_DENIED_ERROR (1044)", MYSQL_DB_ACCESS_DENIED],

@@ -35,6 +35,7 @@ export function fakeSecretsManager() {
   const mock = mockClient(client);
   const versions = new Map<string, Map<string, string | undefined>>();
   let failure: Error | undefined;
+  let held: Promise<void> | undefined;
 
   mock.on(GetSecretValueCommand).callsFake(async (input: GetSecretValueCommandInput) => {
     if (failure !== undefined) {
@@ -48,7 +49,10 @@ export function fakeSecretsManager() {
         $metadata: { httpStatusCode: 400 },
       });
     }
-    return { ARN: arnOf(name), Name: name, SecretString: versions.get(name)?.get(stage), VersionStages: [stage] };
+    // The value is read when the request arrives, the answer delivered when released.
+    const answer = { ARN: arnOf(name), Name: name, SecretString: versions.get(name)?.get(stage), VersionStages: [stage] };
+    await held;
+    return answer;
   });
 
   return {
@@ -69,6 +73,20 @@ export function fakeSecretsManager() {
     },
     failWith(error: Error | undefined): void {
       failure = error;
+    },
+    /**
+     * Holds the answers of the calls made from now on (each reads the value when it
+     * arrives) until the returned function is called.
+     */
+    hold(): () => void {
+      let release = (): void => undefined;
+      held = new Promise((resolve) => {
+        release = () => {
+          held = undefined;
+          resolve();
+        };
+      });
+      return release;
     },
     /** Number of GetSecretValue calls so far. */
     calls(): number {
