@@ -37,7 +37,7 @@ export function mysqlConnectionOptions(credentials: DatabaseCredentials, tls: Da
 }
 
 /** What mysql2 passes to a `stream` factory. */
-interface MysqlStreamFactoryOptions {
+export interface MysqlStreamFactoryOptions {
   readonly config: {
     readonly host?: string;
     readonly port?: number;
@@ -53,7 +53,7 @@ interface MysqlStreamFactoryOptions {
  * socket's recorded host, which `net` records only for names it looked up: for an IP it
  * would check "localhost" instead of the address.
  */
-function socketToIp({ config }: MysqlStreamFactoryOptions): Socket {
+export function socketToIp({ config }: MysqlStreamFactoryOptions): Socket {
   const socket = connectTcp(config.port ?? 3306, config.host);
   socket.setNoDelay(true);
   if (config.enableKeepAlive) {

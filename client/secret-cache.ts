@@ -28,6 +28,9 @@ export const DEFAULT_TTL_MS = 60 * 60 * 1000;
  */
 export const DEFAULT_HARD_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
+/** Connection and request timeouts of the default client, in milliseconds. */
+const DEFAULT_REQUEST_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 5_000 };
+
 /** Default number of cached secret versions (secret id + staging label). */
 export const DEFAULT_MAX_ENTRIES = 100;
 
@@ -72,7 +75,8 @@ export interface SecretCacheOptions {
   /**
    * The Secrets Manager client.
    * @default a new `SecretsManagerClient` with the default configuration (region,
-   * credentials and `AWS_ENDPOINT_URL_SECRETS_MANAGER` from the environment)
+   * credentials and `AWS_ENDPOINT_URL_SECRETS_MANAGER` from the environment), and a 3 s
+   * connection and 5 s request timeout
    */
   readonly client?: GetSecretValueClient;
   /**
@@ -91,8 +95,9 @@ export interface GetSecretOptions {
    */
   readonly versionStage?: string;
   /**
-   * Ask Secrets Manager even if the cached value is fresh. If a refresh of the same
-   * secret and label is already in flight, join it instead of starting another.
+   * Ask Secrets Manager even if the cached value is fresh. If a request for the same
+   * secret and label is already in flight, join it instead of starting another: its
+   * answer may have been read before this call.
    * @default false
    */
   readonly forceRefresh?: boolean;
@@ -163,9 +168,13 @@ export class SecretCache {
   private readonly now: () => number;
   private readonly hardExpiryMs: number;
   private readonly retryAfterErrorMs: number;
+  private readonly maxEntries: number;
   private readonly entries: LRUCache<string, Entry, Target>;
-  /** Names and ARNs Secrets Manager returned, by the secret id the caller used. */
-  private readonly identities: LRUCache<string, SecretIdentity>;
+  /**
+   * Names and ARNs Secrets Manager returned, by the secret id the caller used. Kept while
+   * a value of that id is cached (see forgetUncachedIdentities), however it is used.
+   */
+  private readonly identities = new Map<string, SecretIdentity>();
   /** Every staging label read so far (a handful), to find all cache keys of a secret. */
   private readonly stagesRead = new Set<string>();
 
@@ -185,7 +194,10 @@ export class SecretCache {
       "milliseconds",
     );
     const maxEntries = positiveInteger("maxEntries", options.maxEntries ?? DEFAULT_MAX_ENTRIES, "entries");
-    this.client = options.client ?? new SecretsManagerClient({});
+    this.maxEntries = maxEntries;
+    // Bounded calls: a Secrets Manager that hangs fails the refresh, and readers get the
+    // last good value instead of waiting with it.
+    this.client = options.client ?? new SecretsManagerClient({ requestHandler: DEFAULT_REQUEST_TIMEOUTS });
     const now = options.now ?? (() => performance.now());
     this.now = now;
     this.entries = new LRUCache<string, Entry, Target>({
@@ -199,7 +211,6 @@ export class SecretCache {
       ignoreFetchAbort: true,
       fetchMethod: (_key, stale, { options: fetchOptions, context }) => this.load(context, stale, fetchOptions),
     });
-    this.identities = new LRUCache<string, SecretIdentity>({ max: maxEntries });
   }
 
   /**
@@ -244,7 +255,7 @@ export class SecretCache {
    */
   invalidate(secretIdOrArn: string): number {
     requireNonEmpty("secretId", secretIdOrArn);
-    const known = this.identities.peek(secretIdOrArn);
+    const known = this.identities.get(secretIdOrArn);
     const names = new Set([secretIdOrArn, known?.arn, known?.name]);
     const secretIds = new Set([secretIdOrArn]);
     for (const [secretId, identity] of this.identities.entries()) {
@@ -305,8 +316,27 @@ export class SecretCache {
     }
     if (response.ARN !== undefined && response.Name !== undefined) {
       this.identities.set(secretId, { arn: response.ARN, name: response.Name });
+      if (this.identities.size > this.maxEntries) {
+        this.forgetUncachedIdentities(secretId);
+      }
     }
     return { value: response.SecretString, fetchedAt: this.now() };
+  }
+
+  /**
+   * Drops the identities of secret ids that have no value in the cache any more (evicted,
+   * invalidated or failed), except `loading`, whose value is about to be stored. The
+   * cache holds at most `maxEntries` values, so at most `maxEntries` identities remain.
+   */
+  private forgetUncachedIdentities(loading: string): void {
+    for (const secretId of this.identities.keys()) {
+      const cached = [...this.stagesRead].some(
+        (versionStage) => this.entries.peek(cacheKey({ secretId, versionStage }), { allowStale: true }) !== undefined,
+      );
+      if (!cached && secretId !== loading) {
+        this.identities.delete(secretId);
+      }
+    }
   }
 }
 

@@ -57,6 +57,32 @@ describe("SecretCache reads", () => {
   test("defaults: 1 hour TTL, 24 hour hard expiry, 10 s retry pause", () => {
     expect([DEFAULT_TTL_MS, DEFAULT_HARD_EXPIRY_MS, DEFAULT_RETRY_AFTER_ERROR_MS]).toEqual([3_600_000, 86_400_000, 10_000]);
   });
+
+  test("without options, a failed refresh is retried after 10 s and the value dropped after 24 hours", async () => {
+    const sm = fakeSecretsManager();
+    const clock = manualClock();
+    const cache = new SecretCache({ client: sm.client, now: clock.now });
+    sm.put("app/db", "v1");
+    await cache.get("app/db");
+    const error = outage();
+    sm.failWith(error);
+
+    clock.advance(DEFAULT_TTL_MS + 1);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    clock.advance(DEFAULT_RETRY_AFTER_ERROR_MS);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    expect(sm.calls()).toBe(2);
+    clock.advance(1);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    expect(sm.calls()).toBe(3);
+
+    // 1 ms before the hard expiry (24 h after the read) the value is still served...
+    clock.advance(DEFAULT_HARD_EXPIRY_MS - 1 - (DEFAULT_TTL_MS + DEFAULT_RETRY_AFTER_ERROR_MS + 2));
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    // ...and only until then.
+    clock.advance(2);
+    await expect(cache.get("app/db")).rejects.toBe(error);
+  });
 });
 
 describe("SecretCache TTL", () => {
@@ -365,6 +391,21 @@ describe("SecretCache invalidation", () => {
     await cache.get(arnOf("app/db"));
 
     expect(cache.invalidate("app/db")).toBe(2);
+  });
+
+  test("finds a secret by its ARN for as long as its value is cached", async () => {
+    const { sm, cache } = setup({ maxEntries: 2 });
+    for (const name of ["a", "b", "c"]) {
+      sm.put(name, name);
+    }
+    await cache.get("a");
+    await cache.get("b");
+    await cache.get("a"); // a is used more recently than b...
+    await cache.get("c"); // ...so c evicts b, and a stays cached
+
+    expect(cache.invalidate(arnOf("a"))).toBe(1);
+    expect(cache.invalidate(arnOf("c"))).toBe(1);
+    expect(cache.invalidate(arnOf("b"))).toBe(0);
   });
 
   test("returns 0 for a secret that was never read", () => {

@@ -92,8 +92,12 @@ describe("mysql2 engine", () => {
     const port = (server.address() as AddressInfo).port;
     try {
       await mysqlEngine.connect({ ...MYSQL, host: "127.0.0.1", port }, { username: "app", password: PASSWORD }, TLS_OPTIONS);
-      const { stream } = jest.mocked(createConnection).mock.calls[0][0] as { stream: () => Socket };
-      expect((await handshake(stream()))?.message).toMatch("IP: 127.0.0.1 is not in the cert's list");
+      const { stream } = jest.mocked(createConnection).mock.calls[0][0] as {
+        stream: (options: { config: { host: string; port: number } }) => Socket;
+      };
+      // mysql2 calls the factory with its configuration.
+      const socket = stream({ config: { host: "127.0.0.1", port } });
+      expect((await handshake(socket))?.message).toMatch("IP: 127.0.0.1 is not in the cert's list");
       // Without the engine's socket, Node would have accepted the certificate of "localhost".
       expect(await handshake(netConnect(port, "127.0.0.1"))).toBeUndefined();
     } finally {

@@ -1,5 +1,6 @@
-import { connect as connectTcp, isIP, type Socket } from "node:net";
+import { isIP } from "node:net";
 import { createConnection, escape, escapeId, type Connection, type RowDataPacket } from "mysql2/promise";
+import { socketToIp } from "../../client/driver-config";
 import { DatabaseError, toDatabaseError } from "../errors";
 import type { Privilege } from "../secret-contract";
 import type { Credentials } from "../secret-value";
@@ -26,7 +27,9 @@ export const mysqlEngine: DatabaseEngine = {
         connectTimeout: options.connectTimeoutMs,
         // verifyIdentity makes mysql2 check the host name against the certificate.
         ssl: options.tls && { ca: options.tls.ca, rejectUnauthorized: true, verifyIdentity: true },
-        stream: options.tls && isIP(target.host) ? () => socketNamed(target.host, target.port) : undefined,
+        // For an IP address, a socket that makes TLS verify the certificate against that
+        // address (shared with the application library, see socketToIp).
+        stream: options.tls && isIP(target.host) ? socketToIp : undefined,
         multipleStatements: false,
       });
       return new MysqlSession(connection, options.queryTimeoutMs);
@@ -35,21 +38,6 @@ export const mysqlEngine: DatabaseEngine = {
     }
   },
 };
-
-/**
- * A TCP connection to an IP address that carries the address as its host name. mysql2
- * gives TLS no server name for an IP address (SNI takes only DNS names), and Node then
- * verifies the certificate against the socket's recorded host, which `net` records only
- * for names it resolved: for an IP it would check "localhost". With the address
- * recorded, the certificate must name that IP, and this is checked before any
- * credential is sent.
- */
-function socketNamed(host: string, port: number): Socket {
-  const socket = connectTcp(port, host);
-  socket.setNoDelay(true);
-  Object.assign(socket, { _host: host });
-  return socket;
-}
 
 const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(["ER_ACCESS_DENIED_ERROR"]);
 
