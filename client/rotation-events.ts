@@ -34,7 +34,8 @@ const MAX_ENVELOPES = 3;
  *   `resources`);
  * - an SNS notification (`Type: "Notification"`, or a Lambda SNS record's `Sns`) whose
  *   `Message` is that event's JSON;
- * - an SQS record whose `body` is either of the above (raw or enveloped delivery);
+ * - an SQS message whose body is either of the above (raw or enveloped delivery): a
+ *   Lambda SQS record (`body`) or a message from the SDK's ReceiveMessage (`Body`);
  * - the JSON text of any of these.
  *
  * Any other message, including other Secrets Manager events, is ignored. Never throws on
@@ -77,8 +78,9 @@ function unwrap(message: unknown, envelopesLeft: number): JsonRecord | undefined
   if (envelopesLeft === 0) {
     return undefined;
   }
-  if (typeof record.body === "string") {
-    return unwrap(record.body, envelopesLeft - 1);
+  const sqsBody = record.body ?? record.Body;
+  if (typeof sqsBody === "string") {
+    return unwrap(sqsBody, envelopesLeft - 1);
   }
   if (record.Sns !== undefined) {
     return unwrap(record.Sns, envelopesLeft - 1);

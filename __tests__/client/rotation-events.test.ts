@@ -83,6 +83,10 @@ describe("handleRotationEvent", () => {
     ["an SQS record with raw delivery", sqsRecord(rotationEvent())],
     ["an SQS record carrying an SNS notification", sqsRecord(snsNotification(rotationEvent()))],
     ["the JSON text of that SQS record", JSON.stringify(sqsRecord(snsNotification(rotationEvent())))],
+    [
+      "a message from the SDK's ReceiveMessage",
+      { MessageId: "m-1", ReceiptHandle: "r-1", Body: JSON.stringify(snsNotification(rotationEvent())) },
+    ],
   ])("%s invalidates a secret cached by name", async (_case, message) => {
     const { sm, cache } = await cachedSecret();
     sm.put("app/db", "v2");
