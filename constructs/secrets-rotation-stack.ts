@@ -102,13 +102,11 @@ export class SecretsRotationStack extends TerraformStack {
       }),
     );
 
-    const userSecrets = env.databaseUsers.map((user, i) =>
+    const userSecrets = env.databaseUsers.map(({ strategy, readerRoleNames, ...secretConfig }, i) =>
       withinField(`databaseUsers[${i}]`, () => {
-        const { fn, networkPath } = functions.get(user.strategy)!;
+        const { fn, networkPath } = functions.get(strategy)!;
         const secret = new DatabaseCredentialSecret(this, `DatabaseUserSecret${i}`, {
-          secretName: user.secretName,
-          description: user.description,
-          recoveryWindowDays: user.recoveryWindowDays,
+          ...secretConfig,
           kmsKeyArn: key.keyArn,
           engine: database.engine,
           host: database.endpointAddress,
@@ -117,15 +115,12 @@ export class SecretsRotationStack extends TerraformStack {
           databaseIdentifier: database.identifier,
           masterSecretArn: database.masterUserSecretArn,
           masterUsername: database.masterUsername,
-          username: user.username,
-          privileges: user.privileges,
           rotationFunction: fn,
-          rotation: user.rotation,
           rotationDependsOn: networkPath,
         });
         // The read policy exists even with no role to attach it to yet: its ARN is an
         // output, for roles managed elsewhere.
-        return { secret, readPolicy: secret.grantRead("Readers", user.readerRoleNames ?? []) };
+        return { secret, readPolicy: secret.grantRead("Readers", readerRoleNames ?? []) };
       }),
     );
 
@@ -134,7 +129,7 @@ export class SecretsRotationStack extends TerraformStack {
 
   private configureBackend(env: EnvironmentConfig): void {
     if (env.backend?.kind === "cloud") {
-      const { organization, workspace, hostname } = withinField("backend", () => ({ ...resolveCloudBackend(env) }));
+      const { organization, workspace, hostname } = resolveCloudBackend(env);
       new CloudBackend(this, { organization, workspaces: new NamedCloudWorkspace(workspace), hostname });
     } else {
       // Relative to the stack's directory (cdktf.out/stacks/<env>): the state file lands
