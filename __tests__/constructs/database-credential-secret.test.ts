@@ -1,3 +1,6 @@
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { type TerraformStack, Token } from "cdktf";
 import {
@@ -12,8 +15,8 @@ import {
   referenceTo,
   resources,
   statementsOf,
+  type Synthesized,
   synthesize,
-  type SynthesizedStack,
   testStack,
 } from "./test-stack";
 
@@ -53,7 +56,7 @@ function build(
   return { stack, secret: new DatabaseCredentialSecret(stack, "AppUser", props(fn, overrides)) };
 }
 
-function synth(overrides: Partial<DatabaseCredentialSecretProps> = {}): SynthesizedStack {
+function synth(overrides: Partial<DatabaseCredentialSecretProps> = {}): Synthesized {
   return synthesize(build(overrides).stack);
 }
 
@@ -73,7 +76,9 @@ function seedObject(secretString: string): Record<string, string> {
 
 describe("DatabaseCredentialSecret", () => {
   test("creates the secret with the name, description, recovery window and the AWS-managed key by default", () => {
-    expect(onlyResource(synth(), "aws_secretsmanager_secret")).toEqual({
+    const { synthesized, json } = synth();
+    expect(synthesized).not.toHaveResourceWithProperties(SecretsmanagerSecret, { kms_key_id: expect.anything() });
+    expect(onlyResource(json, "aws_secretsmanager_secret")).toEqual({
       name: "tutorials/mytestdatabaseinstance/appuser",
       description: "Credentials of the tutorial application's database user",
       recovery_window_in_days: 7,
@@ -81,12 +86,15 @@ describe("DatabaseCredentialSecret", () => {
   });
 
   test("encrypts the secret with the customer-managed key when given", () => {
-    expect(onlyResource(synth({ kmsKeyArn: KEY_ARN }), "aws_secretsmanager_secret").kms_key_id).toBe(KEY_ARN);
+    expect(synth({ kmsKeyArn: KEY_ARN }).synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, {
+      name: "tutorials/mytestdatabaseinstance/appuser",
+      kms_key_id: KEY_ARN,
+    });
   });
 
   describe("the seed version", () => {
     test("holds the connection metadata with ssl and the privileges, and no password", () => {
-      const seed = onlyResource(synth(), "aws_secretsmanager_secret_version");
+      const seed = onlyResource(synth().json, "aws_secretsmanager_secret_version");
       expect(seedObject(seed.secret_string)).toEqual({
         engine: '"mysql"',
         host: '"mytestdatabaseinstance.abcdefghijkl.us-east-1.rds.amazonaws.com"',
@@ -106,7 +114,7 @@ describe("DatabaseCredentialSecret", () => {
       const fn = rotationFunction(stack, bundle);
       const referenced = new SecurityGroup(stack, "Stand-in", {});
       new DatabaseCredentialSecret(stack, "AppUser", props(fn, { host: referenced.name, masterSecretArn: referenced.arn }));
-      const json = synthesize(stack);
+      const { json } = synthesize(stack);
       const seed = seedObject(onlyResource(json, "aws_secretsmanager_secret_version").secret_string);
       const name = Object.keys(json.resource?.aws_security_group ?? {}).find((n) => n.startsWith("Stand-in"));
       expect(seed.host).toBe(`aws_security_group.${name}.name`);
@@ -115,7 +123,7 @@ describe("DatabaseCredentialSecret", () => {
 
     test("names the cluster for Aurora engines", () => {
       const seed = onlyResource(
-        synth({ engine: "aurora-postgresql", port: 5432, databaseIdentifier: "app-cluster" }),
+        synth({ engine: "aurora-postgresql", port: 5432, databaseIdentifier: "app-cluster" }).json,
         "aws_secretsmanager_secret_version",
       );
       const object = seedObject(seed.secret_string);
@@ -124,16 +132,20 @@ describe("DatabaseCredentialSecret", () => {
     });
 
     test("is labelled AWSCURRENT and TERRAFORM_SEED and never updated by Terraform", () => {
-      const json = synth();
-      expect(onlyResource(json, "aws_secretsmanager_secret_version")).toMatchObject({
+      const { synthesized, json } = synth();
+      // The matcher compares lists exactly and in order (the order the construct gives; Terraform sees a set).
+      expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretVersion, {
         secret_id: referenceTo(json, "aws_secretsmanager_secret", 0, "id"),
         version_stages: ["AWSCURRENT", "TERRAFORM_SEED"],
         lifecycle: { ignore_changes: ["secret_string", "version_stages"] },
       });
+      expect(synthesized).not.toHaveResourceWithProperties(SecretsmanagerSecretVersion, {
+        secret_string_wo: expect.anything(),
+      });
     });
 
     test("is the only value anywhere: no password key and no other secret value attribute in the stack", () => {
-      const json = synth();
+      const { json } = synth();
       expect(resources(json, "aws_secretsmanager_secret_version")).toHaveLength(1);
       const keys = allKeys(json);
       expect(keys).not.toContain("password");
@@ -144,7 +156,7 @@ describe("DatabaseCredentialSecret", () => {
 
   describe("the rotation", () => {
     test("rotates at once with the function, every 30 days by default, after the seed and the permissions", () => {
-      const json = synth();
+      const { json } = synth();
       const name = (type: string) => `${type}.${Object.keys(json.resource?.[type] ?? {})[0]}`;
       const rotatedSecretsPolicy = Object.entries(json.resource?.aws_iam_role_policy ?? {}).find(
         ([, p]) => p.name === "rotated-secrets",
@@ -167,29 +179,28 @@ describe("DatabaseCredentialSecret", () => {
       const fn = rotationFunction(stack, bundle);
       const ingress = new SecurityGroup(stack, "Prerequisite", {});
       new DatabaseCredentialSecret(stack, "AppUser", props(fn, { rotationDependsOn: [ingress] }));
-      const rotation = onlyResource(synthesize(stack), "aws_secretsmanager_secret_rotation");
+      const rotation = onlyResource(synthesize(stack).json, "aws_secretsmanager_secret_rotation");
       expect(rotation.depends_on).toHaveLength(4);
       expect(rotation.depends_on[3]).toMatch(/^aws_security_group\.Prerequisite/);
     });
 
+    // rotation_rules is compared exactly: no automatically_after_days beside the expression, no unasked window.
     test("takes a schedule expression and a window instead", () => {
-      const rotation = onlyResource(
-        synth({ rotation: { scheduleExpression: "cron(0 4 ? * SUN *)", duration: "3h" } }),
-        "aws_secretsmanager_secret_rotation",
-      );
-      expect(rotation.rotation_rules).toEqual({ schedule_expression: "cron(0 4 ? * SUN *)", duration: "3h" });
+      const { synthesized } = synth({ rotation: { scheduleExpression: "cron(0 4 ? * SUN *)", duration: "3h" } });
+      expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
+        rotation_rules: { schedule_expression: "cron(0 4 ? * SUN *)", duration: "3h" },
+      });
     });
 
     test("takes a rate expression without a window", () => {
-      const rotation = onlyResource(
-        synth({ rotation: { scheduleExpression: "rate(4 hours)" } }),
-        "aws_secretsmanager_secret_rotation",
-      );
-      expect(rotation.rotation_rules).toEqual({ schedule_expression: "rate(4 hours)" });
+      const { synthesized } = synth({ rotation: { scheduleExpression: "rate(4 hours)" } });
+      expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
+        rotation_rules: { schedule_expression: "rate(4 hours)" },
+      });
     });
 
     test("grants the function rotation of exactly this secret, reading the master secret, through the key", () => {
-      const json = synth({ kmsKeyArn: KEY_ARN });
+      const { json } = synth({ kmsKeyArn: KEY_ARN });
       const policy = resources(json, "aws_iam_role_policy").find((p) => p.name === "rotated-secrets");
       const secretArn = referenceTo(json, "aws_secretsmanager_secret", 0, "arn");
       const statements = statementsOf(policy?.policy);
@@ -205,7 +216,7 @@ describe("DatabaseCredentialSecret", () => {
   test("grantRead attaches a read policy for this secret only to the roles", () => {
     const { stack, secret } = build({ kmsKeyArn: KEY_ARN });
     secret.grantRead("Readers", ["app-role", "batch-role"]);
-    const json = synthesize(stack);
+    const { json } = synthesize(stack);
     const policy = onlyResource(json, "aws_iam_policy");
     expect(policy.name_prefix).toBe("tutorials-mytestdatabaseinstance-appuser-read-");
     expect(statementsOf(policy.policy)[0].Resource).toEqual([referenceTo(json, "aws_secretsmanager_secret", 0, "arn")]);

@@ -1,3 +1,10 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
+import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
+import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { Database, type DatabaseProps } from "../../constructs/database";
 import type { Engine } from "../../lambda/secret-contract";
 import {
@@ -36,7 +43,7 @@ function build(overrides: Partial<DatabaseProps> = {}, configure: (database: Dat
   const stack = testStack();
   const database = new Database(stack, "Database", databaseProps(overrides));
   configure(database);
-  return { database, json: synthesize(stack) };
+  return { database, ...synthesize(stack) };
 }
 
 const AURORA = { auroraInstanceCount: 2, multiAz: true } as const;
@@ -57,20 +64,34 @@ describe("Database", () => {
     ["aurora-mysql", { engineVersion: "8.0.mysql_aurora.3.08.0", ...AURORA }],
     ["aurora-postgresql", { engineVersion: "16.4", ...AURORA }],
   ])("%s: always", (engine, overrides) => {
-    const { json } = build({ engine, ...overrides });
+    const { synthesized, json } = build({ engine, ...overrides });
     const { instances, storage } = engineResources(json);
+    const aurora = engine.startsWith("aurora");
+    const Storage = aurora ? RdsCluster : DbInstance;
+    const Instance = aurora ? RdsClusterInstance : DbInstance;
 
     it("is encrypted at rest with a master password managed by RDS", () => {
       expect(storage).toHaveLength(1);
-      expect(storage[0]).toMatchObject({ storage_encrypted: true, manage_master_user_password: true, engine });
-      for (const attribute of ["password", "master_password", "password_wo", "master_password_wo"]) {
-        expect(storage[0]).not.toHaveProperty(attribute);
+      expect(synthesized).toHaveResourceWithProperties(Storage, {
+        storage_encrypted: true,
+        manage_master_user_password: true,
+        engine,
+      });
+      // With the AWS-managed key: no key attribute at all.
+      for (const attribute of [
+        "password",
+        "master_password",
+        "password_wo",
+        "master_password_wo",
+        "kms_key_id",
+        "master_user_secret_kms_key_id",
+      ]) {
+        expect(synthesized).not.toHaveResourceWithProperties(Storage, { [attribute]: expect.anything() });
       }
-      expect(storage[0]).not.toHaveProperty("kms_key_id");
-      expect(storage[0]).not.toHaveProperty("master_user_secret_kms_key_id");
     });
 
     it("is never publicly accessible and upgrades minor versions", () => {
+      expect(synthesized).not.toHaveResourceWithProperties(Instance, { publicly_accessible: true });
       expect(instances.length).toBeGreaterThan(0);
       for (const instance of instances) {
         expect(instance).toMatchObject({ publicly_accessible: false, auto_minor_version_upgrade: true });
@@ -91,40 +112,51 @@ describe("Database", () => {
     });
 
     it("rotates the master secret every 7 days with managed rotation", () => {
-      const rotation = onlyResource(json, "aws_secretsmanager_secret_rotation");
-      const owner = engine.startsWith("aurora") ? "aws_rds_cluster" : "aws_db_instance";
-      expect(rotation.secret_id).toBe(referenceTo(json, owner, 0, "master_user_secret[0].secret_arn"));
-      expect(rotation.rotation_rules).toEqual({ automatically_after_days: 7 });
-      expect(rotation).not.toHaveProperty("rotation_lambda_arn");
+      expect(resources(json, "aws_secretsmanager_secret_rotation")).toHaveLength(1);
+      expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
+        secret_id: referenceTo(json, Storage.tfResourceType, 0, "master_user_secret[0].secret_arn"),
+        rotation_rules: { automatically_after_days: 7 },
+      });
+      expect(synthesized).not.toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
+        rotation_lambda_arn: expect.anything(),
+      });
     });
   });
 
-  describe.each<[Engine, Partial<DatabaseProps>, string, string, { name: string; value: string; apply_method?: string }]>([
+  describe.each<
+    [
+      Engine,
+      Partial<DatabaseProps>,
+      typeof DbParameterGroup | typeof RdsClusterParameterGroup,
+      string,
+      { name: string; value: string; apply_method?: string },
+    ]
+  >([
     [
       "mysql",
       { engineVersion: "8.0.39" },
-      "aws_db_parameter_group",
+      DbParameterGroup,
       "mysql8.0",
       { name: "require_secure_transport", value: "1" },
     ],
     [
       "mysql",
       { engineVersion: "8.4" },
-      "aws_db_parameter_group",
+      DbParameterGroup,
       "mysql8.4",
       { name: "require_secure_transport", value: "1" },
     ],
     [
       "mariadb",
       { engineVersion: "10.11.9" },
-      "aws_db_parameter_group",
+      DbParameterGroup,
       "mariadb10.11",
       { name: "require_secure_transport", value: "1" },
     ],
     [
       "postgres",
       { engineVersion: "16.4" },
-      "aws_db_parameter_group",
+      DbParameterGroup,
       "postgres16",
       // Static in RDS for PostgreSQL: "immediate" (the provider's default) would fail.
       { name: "rds.force_ssl", value: "1", apply_method: "pending-reboot" },
@@ -132,33 +164,37 @@ describe("Database", () => {
     [
       "aurora-mysql",
       { engineVersion: "8.0" },
-      "aws_rds_cluster_parameter_group",
+      RdsClusterParameterGroup,
       "aurora-mysql8.0",
       { name: "require_secure_transport", value: "ON" },
     ],
     [
       "aurora-postgresql",
       { engineVersion: "15.6" },
-      "aws_rds_cluster_parameter_group",
+      RdsClusterParameterGroup,
       "aurora-postgresql15",
       { name: "rds.force_ssl", value: "1" },
     ],
-  ])("%s %j: TLS", (engine, overrides, groupType, family, parameter) => {
+  ])("%s %j: TLS", (engine, overrides, Group, family, parameter) => {
     it(`is forced by a ${family} parameter group`, () => {
-      const { json } = build({ engine, ...overrides });
-      const group = onlyResource(json, groupType);
-      expect(group).toMatchObject({ family, lifecycle: { create_before_destroy: true } });
-      expect(group.parameter).toEqual([parameter]);
-      const attribute =
-        groupType === "aws_db_parameter_group" ? "parameter_group_name" : "db_cluster_parameter_group_name";
-      expect(engineResources(json).storage[0][attribute]).toBe(referenceTo(json, groupType, 0, "name"));
+      const { synthesized, json } = build({ engine, ...overrides });
+      expect(resources(json, Group.tfResourceType)).toHaveLength(1);
+      // `parameter` is compared exactly: this one parameter, and `apply_method` only where given.
+      expect(synthesized).toHaveResourceWithProperties(Group, {
+        family,
+        parameter: [parameter],
+        lifecycle: { create_before_destroy: true },
+      });
+      const attribute = Group === DbParameterGroup ? "parameter_group_name" : "db_cluster_parameter_group_name";
+      expect(engineResources(json).storage[0][attribute]).toBe(referenceTo(json, Group.tfResourceType, 0, "name"));
     });
   });
 
   describe("DB instance", () => {
     it("maps the props onto the instance", () => {
-      const { database, json } = build({ maxAllocatedStorageGb: 100, multiAz: true, iamAuthentication: true });
-      expect(onlyResource(json, "aws_db_instance")).toMatchObject({
+      const { database, synthesized, json } = build({ maxAllocatedStorageGb: 100, multiAz: true, iamAuthentication: true });
+      expect(resources(json, "aws_db_instance")).toHaveLength(1);
+      expect(synthesized).toHaveResourceWithProperties(DbInstance, {
         identifier: "mytestdatabaseinstance",
         engine_version: "8.0",
         instance_class: "db.t4g.micro",
@@ -177,7 +213,7 @@ describe("Database", () => {
         monitoring_interval: 0,
         performance_insights_enabled: false,
       });
-      expect(resources(json, "aws_rds_cluster")).toHaveLength(0);
+      expect(synthesized).not.toHaveResource(RdsCluster);
       expect(database.isAurora).toBe(false);
       expect(database.instanceIdentifierKey).toBe("dbInstanceIdentifier");
       expect(database.port).toBe(3306);
@@ -202,33 +238,36 @@ describe("Database", () => {
     });
 
     it("uses the customer-managed key for storage, master secret, Performance Insights and logs", () => {
-      const { json } = build({ kmsKeyArn: KEY_ARN, performanceInsights: true, logExports: ["error"] });
-      expect(onlyResource(json, "aws_db_instance")).toMatchObject({
+      const { synthesized } = build({ kmsKeyArn: KEY_ARN, performanceInsights: true, logExports: ["error"] });
+      expect(synthesized).toHaveResourceWithProperties(DbInstance, {
         kms_key_id: KEY_ARN,
         master_user_secret_kms_key_id: KEY_ARN,
         performance_insights_enabled: true,
         performance_insights_kms_key_id: KEY_ARN,
       });
-      expect(onlyResource(json, "aws_cloudwatch_log_group").kms_key_id).toBe(KEY_ARN);
+      expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: KEY_ARN });
     });
 
     it("leaves Performance Insights on the AWS-managed key without a key", () => {
-      const instance = onlyResource(build({ performanceInsights: true }).json, "aws_db_instance");
-      expect(instance.performance_insights_enabled).toBe(true);
-      expect(instance).not.toHaveProperty("performance_insights_kms_key_id");
+      const { synthesized } = build({ performanceInsights: true });
+      expect(synthesized).toHaveResourceWithProperties(DbInstance, { performance_insights_enabled: true });
+      expect(synthesized).not.toHaveResourceWithProperties(DbInstance, {
+        performance_insights_kms_key_id: expect.anything(),
+      });
     });
   });
 
   describe("Aurora cluster", () => {
     it("creates the cluster and its instances", () => {
-      const { database, json } = build({
+      const { database, synthesized, json } = build({
         engine: "aurora-postgresql",
         engineVersion: "16",
         auroraInstanceCount: 3,
         multiAz: true,
         kmsKeyArn: KEY_ARN,
       });
-      expect(onlyResource(json, "aws_rds_cluster")).toMatchObject({
+      expect(resources(json, "aws_rds_cluster")).toHaveLength(1);
+      expect(synthesized).toHaveResourceWithProperties(RdsCluster, {
         cluster_identifier: "mytestdatabaseinstance",
         database_name: "app",
         master_username: "adminuser",
@@ -246,8 +285,8 @@ describe("Database", () => {
           engine: "aurora-postgresql",
         });
       }
-      expect(resources(json, "aws_db_instance")).toHaveLength(0);
-      expect(resources(json, "aws_db_parameter_group")).toHaveLength(0);
+      expect(synthesized).not.toHaveResource(DbInstance);
+      expect(synthesized).not.toHaveResource(DbParameterGroup);
       expect(database.isAurora).toBe(true);
       expect(database.instanceIdentifierKey).toBe("dbClusterIdentifier");
       expect(database.readerEndpointAddress).toBeDefined();
@@ -290,9 +329,12 @@ describe("Database", () => {
     });
 
     it("exports nothing by default", () => {
-      const { json } = build();
-      expect(resources(json, "aws_cloudwatch_log_group")).toHaveLength(0);
-      expect(onlyResource(json, "aws_db_instance")).not.toHaveProperty("enabled_cloudwatch_logs_exports");
+      const { synthesized } = build();
+      expect(synthesized).toHaveResource(DbInstance);
+      expect(synthesized).not.toHaveResource(CloudwatchLogGroup);
+      expect(synthesized).not.toHaveResourceWithProperties(DbInstance, {
+        enabled_cloudwatch_logs_exports: expect.anything(),
+      });
     });
   });
 

@@ -1,14 +1,17 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { EncryptionKey, type EncryptionKeyProps, keyUseThroughSecretsManager } from "../../constructs/encryption-key";
 import { policyDocument, type PolicyStatement } from "../../constructs/policy-document";
-import { onlyResource, resources, statementsOf, synthesize, testStack } from "./test-stack";
+import { onlyResource, referenceTo, resources, statementsOf, synthesize, testStack } from "./test-stack";
 
 const EXISTING_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 function build(props: EncryptionKeyProps) {
   const stack = testStack();
   const key = new EncryptionKey(stack, "Key", props);
-  return { key, json: synthesize(stack) };
+  return { key, ...synthesize(stack) };
 }
 
 function keyPolicy(props: Partial<EncryptionKeyProps> = {}): PolicyStatement[] {
@@ -28,9 +31,10 @@ const asList = (value: string | readonly string[] | undefined): readonly string[
 describe("EncryptionKey", () => {
   describe("aws-managed", () => {
     it("creates nothing and has no key ARN", () => {
-      const { key, json } = build({ kind: "aws-managed" });
+      const { key, synthesized, json } = build({ kind: "aws-managed" });
       expect(json.resource).toBeUndefined();
       expect(json.data).toBeUndefined();
+      expect(synthesized).not.toHaveResource(KmsKey);
       expect(key.keyArn).toBeUndefined();
       expect(key.isCustomerManaged).toBe(false);
       expect(key.aliasName).toBeUndefined();
@@ -39,21 +43,25 @@ describe("EncryptionKey", () => {
 
   describe("customer-managed", () => {
     it("creates a rotating key with a 30-day deletion window and an alias", () => {
-      const { key, json } = build({ kind: "customer-managed", aliasName: "alias/dev-secrets" });
-      const kmsKey = onlyResource(json, "aws_kms_key");
-      expect(kmsKey.enable_key_rotation).toBe(true);
-      expect(kmsKey.deletion_window_in_days).toBe(30);
-      const alias = onlyResource(json, "aws_kms_alias");
-      expect(alias.name).toBe("alias/dev-secrets");
-      expect(alias.target_key_id).toMatch(/^\$\{aws_kms_key\.\w+\.key_id\}$/);
+      const { key, synthesized, json } = build({ kind: "customer-managed", aliasName: "alias/dev-secrets" });
+      expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, deletion_window_in_days: 30 });
+      expect(synthesized).toHaveResourceWithProperties(KmsAlias, {
+        name: "alias/dev-secrets",
+        target_key_id: referenceTo(json, "aws_kms_key", 0, "key_id"),
+      });
+      // The key policy names the account through a data source.
+      expect(synthesized).toHaveDataSource(DataAwsCallerIdentity);
+      expect(resources(json, "aws_kms_key")).toHaveLength(1);
+      expect(resources(json, "aws_kms_alias")).toHaveLength(1);
       expect(key.keyArn).toBeDefined();
       expect(key.isCustomerManaged).toBe(true);
       expect(key.aliasName).toBe("alias/dev-secrets");
     });
 
     it("takes the deletion window from the props", () => {
-      const { json } = build({ kind: "customer-managed", aliasName: "alias/dev-secrets", deletionWindowDays: 7 });
-      expect(onlyResource(json, "aws_kms_key").deletion_window_in_days).toBe(7);
+      const { synthesized } = build({ kind: "customer-managed", aliasName: "alias/dev-secrets", deletionWindowDays: 7 });
+      expect(synthesized).toHaveResourceWithProperties(KmsKey, { deletion_window_in_days: 7 });
+      expect(synthesized).not.toHaveResourceWithProperties(KmsKey, { deletion_window_in_days: 30 });
     });
 
     it("has no wildcard principal in its key policy", () => {
@@ -140,9 +148,9 @@ describe("EncryptionKey", () => {
 
   describe("existing", () => {
     it("creates no key and passes the ARN through", () => {
-      const { key, json } = build({ kind: "existing", keyArn: EXISTING_KEY_ARN });
-      expect(resources(json, "aws_kms_key")).toHaveLength(0);
-      expect(resources(json, "aws_kms_alias")).toHaveLength(0);
+      const { key, synthesized } = build({ kind: "existing", keyArn: EXISTING_KEY_ARN });
+      expect(synthesized).not.toHaveResource(KmsKey);
+      expect(synthesized).not.toHaveResource(KmsAlias);
       expect(key.keyArn).toBe(EXISTING_KEY_ARN);
       expect(key.isCustomerManaged).toBe(true);
     });
@@ -164,7 +172,7 @@ describe("EncryptionKey", () => {
         secretArns: secrets,
       });
       new IamPolicy(stack, "Reader", { policy: policyDocument([decrypt]) });
-      const [synthesized] = statementsOf(onlyResource(synthesize(stack), "aws_iam_policy").policy);
+      const [synthesized] = statementsOf(onlyResource(synthesize(stack).json, "aws_iam_policy").policy);
       expect(synthesized).toEqual({
         Sid: "Decrypt",
         Effect: "Allow",

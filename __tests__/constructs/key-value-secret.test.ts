@@ -1,7 +1,10 @@
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Token } from "cdktf";
 import { KeyValueSecret, type KeyValueSecretProps } from "../../constructs/key-value-secret";
 import { allKeys, KEY_ARN } from "./rotation-fixtures";
-import { onlyResource, referenceTo, resources, statementsOf, synthesize, type SynthesizedStack, testStack } from "./test-stack";
+import { onlyResource, referenceTo, statementsOf, type Synthesized, synthesize, testStack } from "./test-stack";
 
 const TUTORIAL: KeyValueSecretProps = {
   secretName: "tutorials/MyFirstTutorialSecret",
@@ -12,7 +15,7 @@ const TUTORIAL: KeyValueSecretProps = {
 const READER = "arn:aws:iam::111122223333:role/tutorial-app";
 const REPLICA_KEY = "arn:aws:kms:eu-central-1:111122223333:key/99999999-8888-7777-6666-555555555555";
 
-function synth(overrides: Partial<KeyValueSecretProps> = {}): SynthesizedStack {
+function synth(overrides: Partial<KeyValueSecretProps> = {}): Synthesized {
   const stack = testStack();
   new KeyValueSecret(stack, "Tutorial", { ...TUTORIAL, ...overrides });
   return synthesize(stack);
@@ -20,7 +23,9 @@ function synth(overrides: Partial<KeyValueSecretProps> = {}): SynthesizedStack {
 
 describe("KeyValueSecret", () => {
   test("creates the tutorial secret with the AWS-managed key and its expected keys as a tag", () => {
-    expect(onlyResource(synth(), "aws_secretsmanager_secret")).toEqual({
+    const { synthesized, json } = synth();
+    expect(synthesized).not.toHaveResourceWithProperties(SecretsmanagerSecret, { kms_key_id: expect.anything() });
+    expect(onlyResource(json, "aws_secretsmanager_secret")).toEqual({
       name: "tutorials/MyFirstTutorialSecret",
       description: "The secret I created for the first tutorial",
       recovery_window_in_days: 7,
@@ -29,8 +34,8 @@ describe("KeyValueSecret", () => {
   });
 
   test("has no secret version: the value is set outside Terraform", () => {
-    const json = synth();
-    expect(resources(json, "aws_secretsmanager_secret_version")).toHaveLength(0);
+    const { synthesized, json } = synth();
+    expect(synthesized).not.toHaveResource(SecretsmanagerSecretVersion);
     const keys = allKeys(json);
     for (const attribute of ["secret_string", "secret_string_wo", "secret_binary", "password"]) {
       expect(keys).not.toContain(attribute);
@@ -38,37 +43,42 @@ describe("KeyValueSecret", () => {
   });
 
   test("defaults to a 30-day recovery window, no tag, no replica and no resource policy", () => {
-    const json = synth({ keys: undefined, recoveryWindowDays: undefined });
+    const { synthesized, json } = synth({ keys: undefined, recoveryWindowDays: undefined });
     expect(onlyResource(json, "aws_secretsmanager_secret")).toEqual({
       name: "tutorials/MyFirstTutorialSecret",
       description: "The secret I created for the first tutorial",
       recovery_window_in_days: 30,
     });
-    expect(resources(json, "aws_secretsmanager_secret_policy")).toHaveLength(0);
+    expect(synthesized).not.toHaveResource(SecretsmanagerSecretPolicy);
   });
 
   test("is encrypted with the customer-managed key when given", () => {
-    expect(onlyResource(synth({ kmsKeyArn: KEY_ARN }), "aws_secretsmanager_secret").kms_key_id).toBe(KEY_ARN);
+    expect(synth({ kmsKeyArn: KEY_ARN }).synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, {
+      name: "tutorials/MyFirstTutorialSecret",
+      kms_key_id: KEY_ARN,
+    });
   });
 
   test("replicates to each region, with that region's key when given and its AWS-managed key otherwise", () => {
-    const secret = onlyResource(
-      synth({
-        kmsKeyArn: KEY_ARN,
-        replicaRegions: ["eu-central-1", "us-east-1"],
-        replicaKmsKeyArns: { "eu-central-1": REPLICA_KEY },
-      }),
-      "aws_secretsmanager_secret",
-    );
-    expect(secret.replica).toEqual([{ region: "eu-central-1", kms_key_id: REPLICA_KEY }, { region: "us-east-1" }]);
+    const { synthesized } = synth({
+      kmsKeyArn: KEY_ARN,
+      replicaRegions: ["eu-central-1", "us-east-1"],
+      replicaKmsKeyArns: { "eu-central-1": REPLICA_KEY },
+    });
+    // Compared exactly, in order: the us-east-1 replica has no kms_key_id.
+    expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, {
+      replica: [{ region: "eu-central-1", kms_key_id: REPLICA_KEY }, { region: "us-east-1" }],
+    });
   });
 
   test("lets only the listed roles read it through a resource policy that blocks public policies", () => {
     const other = "arn:aws:iam::111122223333:role/tutorial-batch";
-    const json = synth({ readerRoleArns: [READER, other] });
+    const { synthesized, json } = synth({ readerRoleArns: [READER, other] });
+    expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretPolicy, {
+      secret_arn: referenceTo(json, "aws_secretsmanager_secret", 0, "arn"),
+      block_public_policy: true,
+    });
     const policy = onlyResource(json, "aws_secretsmanager_secret_policy");
-    expect(policy.secret_arn).toBe(referenceTo(json, "aws_secretsmanager_secret", 0, "arn"));
-    expect(policy.block_public_policy).toBe(true);
     expect(statementsOf(policy.policy)).toEqual([
       {
         Sid: "ListedRolesRead",
@@ -84,7 +94,7 @@ describe("KeyValueSecret", () => {
     const stack = testStack();
     const secret = new KeyValueSecret(stack, "Tutorial", TUTORIAL);
     const policy = secret.grantRead("Readers", ["tutorial-app"]);
-    const json = synthesize(stack);
+    const { json } = synthesize(stack);
     const iamPolicy = onlyResource(json, "aws_iam_policy");
     expect(iamPolicy.name_prefix).toBe("tutorials-MyFirstTutorialSecret-read-");
     expect(statementsOf(iamPolicy.policy)).toEqual([

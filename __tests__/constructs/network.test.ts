@@ -1,4 +1,14 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DefaultNetworkAcl } from "@cdktf/provider-aws/lib/default-network-acl";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Network, type NetworkProps, type NewNetworkProps } from "../../constructs/network";
 import {
   onlyResource,
@@ -29,7 +39,7 @@ function build(props: NetworkProps, configure: (network: Network) => void = () =
   const stack = testStack();
   const network = new Network(stack, "Network", props);
   configure(network);
-  return { network, json: synthesize(stack) };
+  return { network, ...synthesize(stack) };
 }
 
 /**
@@ -41,7 +51,7 @@ function buildWithDependent(props: NetworkProps, configure: (network: Network) =
   const network = new Network(stack, "Network", props);
   configure(network);
   new IamRole(stack, "Dependent", { assumeRolePolicy: "{}", dependsOn: network.secretsManagerDependencies });
-  const json = synthesize(stack);
+  const { json } = synthesize(stack);
   return { network, json, waitsFor: (onlyResource(json, "aws_iam_role").depends_on ?? []) as string[] };
 }
 
@@ -53,12 +63,13 @@ function address(json: SynthesizedStack, type: string, index: number): string {
 describe("Network", () => {
   describe("new VPC", () => {
     it("creates a VPC with DNS and locks down its default security group", () => {
-      const { json } = build(newNetwork());
-      expect(onlyResource(json, "aws_vpc")).toMatchObject({
+      const { synthesized, json } = build(newNetwork());
+      expect(synthesized).toHaveResourceWithProperties(Vpc, {
         cidr_block: "10.0.0.0/16",
         enable_dns_support: true,
         enable_dns_hostnames: true,
       });
+      expect(resources(json, "aws_vpc")).toHaveLength(1);
       const defaultGroup = onlyResource(json, "aws_default_security_group");
       expect(defaultGroup.vpc_id).toBe(referenceTo(json, "aws_vpc", 0, "id"));
       expect(defaultGroup).not.toHaveProperty("ingress");
@@ -76,13 +87,15 @@ describe("Network", () => {
       });
 
       it("admits only the VPC's own traffic with a Secrets Manager endpoint, and lets everything out", () => {
-        const { json } = build(newNetwork());
-        const acl = onlyResource(json, "aws_default_network_acl");
-        expect(acl.default_network_acl_id).toBe(referenceTo(json, "aws_vpc", 0, "default_network_acl_id"));
-        expect(acl.ingress).toEqual([allowAll("10.0.0.0/16")]);
-        expect(acl.egress).toEqual([allowAll("0.0.0.0/0")]);
-        expect(acl.lifecycle).toEqual({ ignore_changes: ["subnet_ids"] });
-        expect(acl).not.toHaveProperty("subnet_ids");
+        const { synthesized, json } = build(newNetwork());
+        // Nested lists and objects are matched exactly: these are the only rules.
+        expect(synthesized).toHaveResourceWithProperties(DefaultNetworkAcl, {
+          default_network_acl_id: referenceTo(json, "aws_vpc", 0, "default_network_acl_id"),
+          ingress: [allowAll("10.0.0.0/16")],
+          egress: [allowAll("0.0.0.0/0")],
+          lifecycle: { ignore_changes: ["subnet_ids"] },
+        });
+        expect(synthesized).not.toHaveResourceWithProperties(DefaultNetworkAcl, { subnet_ids: expect.anything() });
       });
 
       it("also admits the internet's responses behind NAT gateways, but never SSH or RDP", () => {
@@ -124,7 +137,8 @@ describe("Network", () => {
     });
 
     it("creates one private subnet per zone in the lower half of the VPC, each with its own route table", () => {
-      const { network, json } = build(newNetwork());
+      const { network, synthesized, json } = build(newNetwork());
+      expect(synthesized).not.toHaveResourceWithProperties(Subnet, { map_public_ip_on_launch: true });
       const subnets = resources(json, "aws_subnet");
       expect(subnets.map((s) => [s.availability_zone, s.cidr_block, s.map_public_ip_on_launch])).toEqual([
         ["eu-west-1a", "10.0.0.0/19", false],
@@ -153,14 +167,18 @@ describe("Network", () => {
 
     describe("with a Secrets Manager endpoint", () => {
       it("puts an interface endpoint with private DNS in the first endpointZoneCount subnets", () => {
-        const { json } = build(newNetwork({ endpointZoneCount: 2 }));
-        const endpoint = onlyResource(json, "aws_vpc_endpoint");
-        expect(endpoint).toMatchObject({ vpc_endpoint_type: "Interface", private_dns_enabled: true });
-        expect(endpoint.service_name).toMatch(
-          /^\$\{data\.aws_partition\.\w+\.reverse_dns_prefix\}\.\$\{data\.aws_region\.\w+\.region\}\.secretsmanager$/
-        );
-        expect(endpoint.subnet_ids).toEqual([0, 1].map((i) => referenceTo(json, "aws_subnet", i, "id")));
-        expect(endpoint.security_group_ids).toEqual([referenceTo(json, "aws_security_group", 0, "id")]);
+        const { synthesized, json } = build(newNetwork({ endpointZoneCount: 2 }));
+        expect(synthesized).toHaveResourceWithProperties(VpcEndpoint, {
+          vpc_endpoint_type: "Interface",
+          private_dns_enabled: true,
+          service_name: expect.stringMatching(
+            /^\$\{data\.aws_partition\.\w+\.reverse_dns_prefix\}\.\$\{data\.aws_region\.\w+\.region\}\.secretsmanager$/
+          ),
+          subnet_ids: [0, 1].map((i) => referenceTo(json, "aws_subnet", i, "id")),
+          security_group_ids: [referenceTo(json, "aws_security_group", 0, "id")],
+        });
+        expect(synthesized).toHaveDataSource(DataAwsPartition);
+        expect(resources(json, "aws_vpc_endpoint")).toHaveLength(1);
       });
 
       it("puts the endpoint in every zone by default", () => {
@@ -184,19 +202,22 @@ describe("Network", () => {
       });
 
       it("gives the private route tables no default route and creates no internet access", () => {
-        const { json } = build(newNetwork());
+        const { synthesized, json } = build(newNetwork());
         expect(resources(json, "aws_route_table")).toHaveLength(3);
         for (const table of resources(json, "aws_route_table")) expect(table).not.toHaveProperty("route");
-        for (const type of ["aws_route", "aws_internet_gateway", "aws_nat_gateway", "aws_eip"]) {
+        expect(synthesized).not.toHaveResource(InternetGateway);
+        expect(synthesized).not.toHaveResource(NatGateway);
+        for (const type of ["aws_route", "aws_eip"]) {
           expect(resources(json, type)).toHaveLength(0);
         }
       });
 
       it("admits only HTTPS from the registered security groups", () => {
-        const { network, json } = build(newNetwork(), (n) => {
+        const { network, synthesized, json } = build(newNetwork(), (n) => {
           n.allowSecretsManagerAccessFrom("RotationFunction", CLIENT_SG);
           n.allowSecretsManagerAccessFrom("App", "sg-0fedcba9876543210");
         });
+        expect(synthesized).not.toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { cidr_ipv4: expect.anything() });
         const group = onlyResource(json, "aws_security_group");
         expect(group).not.toHaveProperty("ingress");
         expect(group).not.toHaveProperty("egress");
@@ -210,7 +231,6 @@ describe("Network", () => {
             to_port: 443,
           });
           expect(rule.description).toEqual(expect.any(String));
-          expect(rule).not.toHaveProperty("cidr_ipv4");
         }
         expect(network.secretsManagerEndpointSecurityGroupId).toBeDefined();
       });
@@ -231,7 +251,7 @@ describe("Network", () => {
 
     describe("with NAT gateways", () => {
       it("routes every private subnet through a single NAT gateway by default", () => {
-        const { network, json } = build(newNetwork({ secretsManagerAccess: "nat-gateway" }));
+        const { network, synthesized, json } = build(newNetwork({ secretsManagerAccess: "nat-gateway" }));
         const natGateway = onlyResource(json, "aws_nat_gateway");
         expect(onlyResource(json, "aws_eip").domain).toBe("vpc");
         expect(natGateway.allocation_id).toBe(referenceTo(json, "aws_eip", 0, "allocation_id"));
@@ -253,7 +273,7 @@ describe("Network", () => {
             nat_gateway_id: referenceTo(json, "aws_nat_gateway", 0, "id"),
           });
         }
-        expect(resources(json, "aws_vpc_endpoint")).toHaveLength(0);
+        expect(synthesized).not.toHaveResource(VpcEndpoint);
         expect(network.secretsManagerEndpointSecurityGroupId).toBeUndefined();
         expect(network.secretsManagerAccess).toBe("nat-gateway");
       });
@@ -304,10 +324,13 @@ describe("Network", () => {
       });
 
       it("go to an encrypted log group through a role only VPC Flow Logs of the account can assume", () => {
-        const { json } = build(newNetwork({ flowLogRetentionDays: 90, flowLogKmsKeyArn: KEY_ARN }));
-        const logGroup = onlyResource(json, "aws_cloudwatch_log_group");
-        expect(logGroup).toMatchObject({ name: "/dev/vpc-flow-logs", retention_in_days: 90, kms_key_id: KEY_ARN });
-        expect(onlyResource(json, "aws_flow_log")).toMatchObject({
+        const { synthesized, json } = build(newNetwork({ flowLogRetentionDays: 90, flowLogKmsKeyArn: KEY_ARN }));
+        expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+          name: "/dev/vpc-flow-logs",
+          retention_in_days: 90,
+          kms_key_id: KEY_ARN,
+        });
+        expect(synthesized).toHaveResourceWithProperties(FlowLog, {
           vpc_id: referenceTo(json, "aws_vpc", 0, "id"),
           traffic_type: "ALL",
           log_destination_type: "cloud-watch-logs",
@@ -331,8 +354,9 @@ describe("Network", () => {
       });
 
       it("use CloudWatch Logs' own encryption without a key", () => {
-        const { json } = build(newNetwork({ flowLogRetentionDays: 14 }));
-        expect(onlyResource(json, "aws_cloudwatch_log_group")).not.toHaveProperty("kms_key_id");
+        const { synthesized } = build(newNetwork({ flowLogRetentionDays: 14 }));
+        expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 14 });
+        expect(synthesized).not.toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: expect.anything() });
       });
     });
   });
@@ -346,7 +370,7 @@ describe("Network", () => {
     } as const;
 
     it("creates only the endpoint and its security group, in the given subnets (not touching the VPC's network ACLs)", () => {
-      const { network, json } = build({ ...existing, secretsManagerAccess: "vpc-endpoint" }, (n) =>
+      const { network, synthesized, json } = build({ ...existing, secretsManagerAccess: "vpc-endpoint" }, (n) =>
         n.allowSecretsManagerAccessFrom("RotationFunction", CLIENT_SG)
       );
       expect(Object.keys(json.resource ?? {}).sort()).toEqual([
@@ -354,10 +378,12 @@ describe("Network", () => {
         "aws_vpc_endpoint",
         "aws_vpc_security_group_ingress_rule",
       ]);
-      expect(onlyResource(json, "aws_vpc_endpoint")).toMatchObject({
+      expect(synthesized).toHaveResourceWithProperties(VpcEndpoint, {
         vpc_id: existing.vpcId,
         subnet_ids: existing.subnetIds,
+        private_dns_enabled: true,
       });
+      expect(resources(json, "aws_vpc_endpoint")).toHaveLength(1);
       expect(onlyResource(json, "aws_security_group").vpc_id).toBe(existing.vpcId);
       expect(network.vpcId).toBe(existing.vpcId);
       expect(network.privateSubnetIds).toEqual(existing.subnetIds);

@@ -1,10 +1,22 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { RotationAlerts, type RotationAlertsProps } from "../../constructs/rotation-alerts";
 import { KEY_ARN } from "./rotation-fixtures";
-import { referenceTo, resources, statementsOf, synthesize, type SynthesizedStack, testStack } from "./test-stack";
+import {
+  referenceTo,
+  resources,
+  statementsOf,
+  type Synthesized,
+  synthesize,
+  type SynthesizedStack,
+  testStack,
+} from "./test-stack";
 
 const FUNCTIONS = ["prod-rotate-single", "prod-rotate-alternating"];
 
-function synth(overrides: Partial<RotationAlertsProps> = {}): SynthesizedStack {
+function synth(overrides: Partial<RotationAlertsProps> = {}): Synthesized {
   const stack = testStack();
   new RotationAlerts(stack, "Alerts", { namePrefix: "prod", rotationFunctionNames: FUNCTIONS, ...overrides });
   return synthesize(stack);
@@ -26,24 +38,28 @@ function refs(json: SynthesizedStack) {
 
 describe("RotationAlerts", () => {
   test("creates an alerts topic and an events topic, unencrypted without a customer-managed key", () => {
-    expect(resources(synth(), "aws_sns_topic")).toEqual([
+    const { synthesized, json } = synth();
+    expect(synthesized).not.toHaveResourceWithProperties(SnsTopic, { kms_master_key_id: expect.anything() });
+    expect(resources(json, "aws_sns_topic")).toEqual([
       { name: "prod-rotation-alerts", display_name: "Secret rotation alerts" },
       { name: "prod-rotation-events", display_name: "Secret rotation events" },
     ]);
   });
 
   test("encrypts both topics with the customer-managed key when given", () => {
-    const topics = resources(synth({ kmsKeyArn: KEY_ARN }), "aws_sns_topic");
-    expect(topics.map((t) => t.kms_master_key_id)).toEqual([KEY_ARN, KEY_ARN]);
+    const { synthesized, json } = synth({ kmsKeyArn: KEY_ARN });
+    expect(resources(json, "aws_sns_topic")).toHaveLength(2);
+    for (const name of ["prod-rotation-alerts", "prod-rotation-events"]) {
+      expect(synthesized).toHaveResourceWithProperties(SnsTopic, { name, kms_master_key_id: KEY_ARN });
+    }
   });
 
   test("alarms on each rotation function's errors: Sum ≥ 1 over 5 minutes, missing data is fine", () => {
-    const json = synth();
+    const { synthesized, json } = synth();
     const { alerts } = refs(json);
-    const alarms = resources(json, "aws_cloudwatch_metric_alarm");
-    expect(alarms).toHaveLength(2);
+    expect(resources(json, "aws_cloudwatch_metric_alarm")).toHaveLength(2);
     FUNCTIONS.forEach((name) =>
-      expect(alarms.find((a) => a.alarm_name === `${name}-errors`)).toEqual({
+      expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
         alarm_name: `${name}-errors`,
         alarm_description: expect.stringContaining(name),
         namespace: "AWS/Lambda",
@@ -62,8 +78,13 @@ describe("RotationAlerts", () => {
   });
 
   test("sends failed and abandoned rotations to the alerts topic and successes to the events topic, unchanged", () => {
-    const json = synth();
+    const { synthesized, json } = synth();
     const { alerts, events } = refs(json);
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, {
+      name: "prod-rotation-failed",
+      description: "Secrets Manager rotation failed or was abandoned",
+    });
+    // event_pattern is a JSON string, so its content is checked parsed.
     const rules = resources(json, "aws_cloudwatch_event_rule");
     expect(rules.map((r) => r.name)).toEqual(["prod-rotation-failed", "prod-rotation-succeeded"]);
     const pattern = (eventNames: string[]) => ({
@@ -80,7 +101,7 @@ describe("RotationAlerts", () => {
   });
 
   test("lets only its own rules and alarms publish, for this account", () => {
-    const json = synth();
+    const { json } = synth();
     const { alerts, events, failedRule, succeededRule, alarms, account } = refs(json);
     const [alertsPolicy, eventsPolicy] = resources(json, "aws_sns_topic_policy");
     expect(alertsPolicy.arn).toBe(alerts);
@@ -116,24 +137,25 @@ describe("RotationAlerts", () => {
   });
 
   test("without rotation functions, has no alarm and no CloudWatch statement", () => {
-    const json = synth({ rotationFunctionNames: undefined });
-    expect(resources(json, "aws_cloudwatch_metric_alarm")).toHaveLength(0);
+    const { synthesized, json } = synth({ rotationFunctionNames: undefined });
+    expect(synthesized).not.toHaveResource(CloudwatchMetricAlarm);
     expect(statementsOf(resources(json, "aws_sns_topic_policy")[0].policy).map((s) => s.Sid)).toEqual([
       "RotationFailedRulePublishes",
     ]);
   });
 
   test("subscribes each e-mail address to the alerts topic only", () => {
-    const json = synth({ emailSubscribers: ["oncall@example.com", "dba@example.com"] });
-    const { alerts } = refs(json);
-    const subscriptions = resources(json, "aws_sns_topic_subscription");
-    expect(subscriptions).toHaveLength(2);
-    expect(subscriptions).toEqual(
-      expect.arrayContaining([
-        { topic_arn: alerts, protocol: "email", endpoint: "oncall@example.com" },
-        { topic_arn: alerts, protocol: "email", endpoint: "dba@example.com" },
-      ]),
-    );
+    const { synthesized, json } = synth({ emailSubscribers: ["oncall@example.com", "dba@example.com"] });
+    const { alerts, events } = refs(json);
+    expect(resources(json, "aws_sns_topic_subscription")).toHaveLength(2);
+    for (const endpoint of ["oncall@example.com", "dba@example.com"]) {
+      expect(synthesized).toHaveResourceWithProperties(SnsTopicSubscription, {
+        topic_arn: alerts,
+        protocol: "email",
+        endpoint,
+      });
+    }
+    expect(synthesized).not.toHaveResourceWithProperties(SnsTopicSubscription, { topic_arn: events });
   });
 
   test("exposes both topic ARNs", () => {

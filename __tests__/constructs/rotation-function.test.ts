@@ -1,5 +1,11 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformVariable, Testing, Token } from "cdktf";
 import type { PolicyStatement } from "../../constructs/policy-document";
 import type { RotationFunctionProps } from "../../constructs/rotation-function";
@@ -18,6 +24,7 @@ import {
   referenceTo,
   resources,
   statementsOf,
+  type Synthesized,
   synthesize,
   type SynthesizedStack,
   testStack,
@@ -29,7 +36,7 @@ beforeAll(() => {
 });
 afterAll(() => bundle.remove());
 
-function synth(overrides: Partial<RotationFunctionProps> = {}): SynthesizedStack {
+function synth(overrides: Partial<RotationFunctionProps> = {}): Synthesized {
   const stack = testStack();
   rotationFunction(stack, bundle, overrides);
   return synthesize(stack);
@@ -57,9 +64,9 @@ function policyNamed(json: SynthesizedStack, name: string): PolicyStatement[] {
 describe("RotationFunction", () => {
   describe("the Lambda function", () => {
     test("has the defaults: Node.js 22 on arm64, 256 MB, 60 s, X-Ray, JSON logs to its own group", () => {
-      const json = synth();
+      const { synthesized, json } = synth();
       const fn = onlyResource(json, "aws_lambda_function");
-      expect(fn).toMatchObject({
+      expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
         function_name: "dev-rotate-alternating",
         handler: "index.handler",
         runtime: "nodejs22.x",
@@ -78,48 +85,54 @@ describe("RotationFunction", () => {
         `aws_iam_role_policy.${Object.keys(json.resource?.aws_iam_role_policy ?? {})[0]}`,
         ...egressRules.map((name) => `aws_vpc_security_group_egress_rule.${name}`),
       ]);
-      expect(fn).not.toHaveProperty("reserved_concurrent_executions");
-      expect(fn).not.toHaveProperty("kms_key_arn");
-      expect(fn).not.toHaveProperty("dead_letter_config");
+      for (const attribute of ["reserved_concurrent_executions", "kms_key_arn", "dead_letter_config"]) {
+        expect(synthesized).not.toHaveResourceWithProperties(LambdaFunction, { [attribute]: expect.anything() });
+      }
     });
 
     test("sets the strategy, the password length and the CA bundle, and no exclusion list unless configured", () => {
-      const fn = onlyResource(synth(), "aws_lambda_function");
-      expect(fn.environment.variables).toEqual({
-        ROTATION_STRATEGY: "alternating-users",
-        PASSWORD_LENGTH: "32",
-        DB_CA_BUNDLE: "/var/runtime/ca-cert.pem",
+      // `environment` is compared exactly: no EXCLUDE_CHARACTERS, no other variable.
+      expect(synth().synthesized).toHaveResourceWithProperties(LambdaFunction, {
+        environment: {
+          variables: {
+            ROTATION_STRATEGY: "alternating-users",
+            PASSWORD_LENGTH: "32",
+            DB_CA_BUNDLE: "/var/runtime/ca-cert.pem",
+          },
+        },
       });
     });
 
     test("passes the configured runtime, timeout, password length and excluded characters", () => {
-      const fn = onlyResource(
-        synth({
-          strategy: "single-user",
-          runtime: "nodejs24.x",
-          timeoutSeconds: 120,
-          passwordLength: 48,
-          excludeCharacters: "/@\"'\\",
-        }),
-        "aws_lambda_function",
-      );
-      expect(fn).toMatchObject({ runtime: "nodejs24.x", timeout: 120 });
-      expect(fn.environment.variables).toEqual({
-        ROTATION_STRATEGY: "single-user",
-        PASSWORD_LENGTH: "48",
-        DB_CA_BUNDLE: "/var/runtime/ca-cert.pem",
-        EXCLUDE_CHARACTERS: "/@\"'\\",
+      const { synthesized } = synth({
+        strategy: "single-user",
+        runtime: "nodejs24.x",
+        timeoutSeconds: 120,
+        passwordLength: 48,
+        excludeCharacters: "/@\"'\\",
+      });
+      expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
+        runtime: "nodejs24.x",
+        timeout: 120,
+        environment: {
+          variables: {
+            ROTATION_STRATEGY: "single-user",
+            PASSWORD_LENGTH: "48",
+            DB_CA_BUNDLE: "/var/runtime/ca-cert.pem",
+            EXCLUDE_CHARACTERS: "/@\"'\\",
+          },
+        },
       });
     });
 
     test("reserves the configured concurrency", () => {
-      expect(onlyResource(synth({ reservedConcurrentExecutions: 5 }), "aws_lambda_function")).toMatchObject({
+      expect(synth({ reservedConcurrentExecutions: 5 }).synthesized).toHaveResourceWithProperties(LambdaFunction, {
         reserved_concurrent_executions: 5,
       });
     });
 
     test("references the zip by a path relative to the stack, with the given hash", () => {
-      const fn = onlyResource(synth(), "aws_lambda_function");
+      const fn = onlyResource(synth().json, "aws_lambda_function");
       expect(fn.source_code_hash).toBe(bundle.sha256Base64);
       expect(path.isAbsolute(fn.filename)).toBe(false);
       expect(fn.filename).toMatch(/^assets\/.+\/rotation-function\.zip$/);
@@ -143,30 +156,32 @@ describe("RotationFunction", () => {
 
   describe("the log group", () => {
     test("is /aws/lambda/<name> with the retention, and CloudWatch Logs' own encryption by default", () => {
-      const group = onlyResource(synth(), "aws_cloudwatch_log_group");
+      const group = onlyResource(synth().json, "aws_cloudwatch_log_group");
       expect(group).toEqual({ name: "/aws/lambda/dev-rotate-alternating", retention_in_days: 14 });
     });
 
     test("is encrypted with the customer-managed key when one is given", () => {
-      const group = onlyResource(synth({ kmsKeyArn: KEY_ARN, logRetentionDays: 365 }), "aws_cloudwatch_log_group");
-      expect(group).toMatchObject({ retention_in_days: 365, kms_key_id: KEY_ARN });
+      expect(synth({ kmsKeyArn: KEY_ARN, logRetentionDays: 365 }).synthesized).toHaveResourceWithProperties(
+        CloudwatchLogGroup,
+        { name: "/aws/lambda/dev-rotate-alternating", retention_in_days: 365, kms_key_id: KEY_ARN },
+      );
     });
   });
 
   describe("the security group", () => {
     test("has no inline rules and no ingress rule", () => {
-      const json = synth();
+      const { synthesized, json } = synth();
       const group = onlyResource(json, "aws_security_group");
       expect(group).toEqual({
         name: "dev-rotate-alternating",
         description: expect.stringContaining("egress to the database and Secrets Manager only"),
         vpc_id: VPC_ID,
       });
-      expect(resources(json, "aws_vpc_security_group_ingress_rule")).toHaveLength(0);
+      expect(synthesized).not.toHaveResource(VpcSecurityGroupIngressRule);
     });
 
     test("allows egress only to the database port of the database group and to HTTPS through the NAT", () => {
-      const json = synth();
+      const { json } = synth();
       const ownGroup = referenceTo(json, "aws_security_group", 0, "id");
       const egress = resources(json, "aws_vpc_security_group_egress_rule").map(({ description, ...rule }) => {
         expect(description).toEqual(expect.any(String));
@@ -185,18 +200,25 @@ describe("RotationFunction", () => {
     });
 
     test("sends HTTPS only to the endpoint's group when there is an endpoint", () => {
-      const json = synth({ secretsManagerEndpointSecurityGroupId: ENDPOINT_SG, databasePort: 5432 });
-      const egress = resources(json, "aws_vpc_security_group_egress_rule");
-      expect(egress).toHaveLength(2);
-      expect(egress[0]).toMatchObject({ from_port: 5432, to_port: 5432, referenced_security_group_id: DATABASE_SG });
-      expect(egress[1]).toMatchObject({ from_port: 443, to_port: 443, referenced_security_group_id: ENDPOINT_SG });
-      expect(egress[1]).not.toHaveProperty("cidr_ipv4");
+      const { synthesized, json } = synth({ secretsManagerEndpointSecurityGroupId: ENDPOINT_SG, databasePort: 5432 });
+      expect(resources(json, "aws_vpc_security_group_egress_rule")).toHaveLength(2);
+      expect(synthesized).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, {
+        from_port: 5432,
+        to_port: 5432,
+        referenced_security_group_id: DATABASE_SG,
+      });
+      expect(synthesized).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, {
+        from_port: 443,
+        to_port: 443,
+        referenced_security_group_id: ENDPOINT_SG,
+      });
+      expect(synthesized).not.toHaveResourceWithProperties(VpcSecurityGroupEgressRule, { cidr_ipv4: expect.anything() });
     });
   });
 
   describe("the execution role", () => {
     test("can be assumed by Lambda on behalf of this account only", () => {
-      const json = synth();
+      const { json } = synth();
       const role = onlyResource(json, "aws_iam_role");
       expect(role.name).toBe("dev-rotate-alternating");
       expect(statementsOf(role.assume_role_policy)).toEqual([
@@ -211,7 +233,7 @@ describe("RotationFunction", () => {
     });
 
     test("writes only to its own log group and creates network interfaces only in its subnets with its group", () => {
-      const json = synth();
+      const { json } = synth();
       const statements = policyNamed(json, "rotation-function-base");
       const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
       const subnetArns = SUBNET_IDS.map((id) => accountArn(json, "ec2", `subnet/${id}`));
@@ -239,7 +261,7 @@ describe("RotationFunction", () => {
     });
 
     test("uses the * resource only for actions that support no other: ENI/subnet describe, passwords, traces", () => {
-      const statements = policyNamed(synth(), "rotation-function-base");
+      const statements = policyNamed(synth().json, "rotation-function-base");
       const wildcard = statements.filter((s) => s.Resource === "*" || (Array.isArray(s.Resource) && s.Resource.includes("*")));
       expect(wildcard.map((s) => s.Action)).toEqual([
         ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
@@ -250,7 +272,7 @@ describe("RotationFunction", () => {
     });
 
     test("has no permission on any secret until a rotation is granted", () => {
-      const json = synth();
+      const { json } = synth();
       expect(resources(json, "aws_iam_role_policy").map((p) => p.name)).toEqual(["rotation-function-base"]);
     });
   });
@@ -266,7 +288,7 @@ describe("RotationFunction", () => {
       const first = fn.grantRotation({ secretArn: SECRET_A, masterSecretArn: MASTER });
       const second = fn.grantRotation({ secretArn: SECRET_B, masterSecretArn: MASTER });
       expect(second).toBe(first);
-      const json = synthesize(stack);
+      const { json } = synthesize(stack);
       expect(policyNamed(json, "rotated-secrets")).toEqual([
         {
           Sid: "RotateSecrets",
@@ -287,7 +309,7 @@ describe("RotationFunction", () => {
       const stack = testStack();
       const fn = rotationFunction(stack, bundle);
       fn.grantRotation({ secretArn: SECRET_A, masterSecretArn: MASTER, kmsKeyArn: KEY_ARN });
-      const json = synthesize(stack);
+      const { json } = synthesize(stack);
       const region = dataReference(json, "aws_region", "region");
       const suffix = dataReference(json, "aws_partition", "dns_suffix");
       expect(policyNamed(json, "rotated-secrets")[2]).toEqual({
@@ -313,13 +335,20 @@ describe("RotationFunction", () => {
   });
 
   test("lets only Secrets Manager invoke it, on behalf of this account", () => {
-    const json = synth();
+    const { synthesized, json } = synth();
+    const account = dataReference(json, "aws_caller_identity", "account_id");
+    expect(synthesized).toHaveDataSource(DataAwsCallerIdentity);
+    expect(synthesized).toHaveResourceWithProperties(LambdaPermission, {
+      principal: "secretsmanager.amazonaws.com",
+      source_account: account,
+    });
+    // Exactly these attributes: no source_arn, no principal_org_id, no event_source_token.
     expect(onlyResource(json, "aws_lambda_permission")).toEqual({
       statement_id: "SecretsManagerOfThisAccount",
       action: "lambda:InvokeFunction",
       function_name: referenceTo(json, "aws_lambda_function", 0, "function_name"),
       principal: "secretsmanager.amazonaws.com",
-      source_account: dataReference(json, "aws_caller_identity", "account_id"),
+      source_account: account,
     });
   });
 
@@ -403,7 +432,7 @@ describe("RotationFunction", () => {
         databaseSecurityGroupId: variable("sg").stringValue,
         databasePort: variable("port").numberValue,
       });
-      const json = synthesize(stack);
+      const { json } = synthesize(stack);
       expect(onlyResource(json, "aws_lambda_function").vpc_config.subnet_ids).toEqual(["${var.a}", "${var.b}"]);
       expect(resources(json, "aws_vpc_security_group_egress_rule")[0]).toMatchObject({
         from_port: "${var.port}",

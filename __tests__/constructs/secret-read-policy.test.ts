@@ -1,12 +1,14 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecretReadPolicy, type SecretReadPolicyProps } from "../../constructs/secret-read-policy";
 import { KEY_ARN } from "./rotation-fixtures";
-import { onlyResource, referenceTo, resources, statementsOf, synthesize, type SynthesizedStack, testStack } from "./test-stack";
+import { onlyResource, referenceTo, resources, statementsOf, type Synthesized, synthesize, testStack } from "./test-stack";
 
 const SECRET_A = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/a-AbCdEf";
 const SECRET_B = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/b-GhIjKl";
 
-function synth(props: SecretReadPolicyProps): SynthesizedStack {
+function synth(props: SecretReadPolicyProps): Synthesized {
   const stack = testStack();
   new SecretReadPolicy(stack, "Read", props);
   return synthesize(stack);
@@ -14,8 +16,12 @@ function synth(props: SecretReadPolicyProps): SynthesizedStack {
 
 describe("SecretReadPolicy", () => {
   test("allows reading exactly the named secrets, and nothing of KMS with the AWS-managed key", () => {
-    const policy = onlyResource(synth({ secretArns: [SECRET_A, SECRET_B] }), "aws_iam_policy");
-    expect(policy.name_prefix).toBe("secret-read-");
+    const { synthesized, json } = synth({ secretArns: [SECRET_A, SECRET_B] });
+    expect(synthesized).toHaveResourceWithProperties(IamPolicy, { name_prefix: "secret-read-" });
+    expect(synthesized).not.toHaveResourceWithProperties(IamPolicy, { policy: expect.stringContaining("kms:") });
+    // Attached to no role unless asked.
+    expect(synthesized).not.toHaveResource(IamRolePolicyAttachment);
+    const policy = onlyResource(json, "aws_iam_policy");
     expect(statementsOf(policy.policy)).toEqual([
       {
         Sid: "ReadSecrets",
@@ -27,7 +33,7 @@ describe("SecretReadPolicy", () => {
   });
 
   test("allows decrypting with the customer-managed key only through Secrets Manager, for these secrets", () => {
-    const json = synth({ secretArns: [SECRET_A], kmsKeyArn: KEY_ARN });
+    const { json } = synth({ secretArns: [SECRET_A], kmsKeyArn: KEY_ARN });
     const [region] = Object.keys(json.data?.aws_region ?? {});
     const [partition] = Object.keys(json.data?.aws_partition ?? {});
     expect(statementsOf(onlyResource(json, "aws_iam_policy").policy)[1]).toEqual({
@@ -45,7 +51,7 @@ describe("SecretReadPolicy", () => {
   });
 
   test("never grants on every resource", () => {
-    const statements = statementsOf(onlyResource(synth({ secretArns: [SECRET_A], kmsKeyArn: KEY_ARN }), "aws_iam_policy").policy);
+    const statements = statementsOf(onlyResource(synth({ secretArns: [SECRET_A], kmsKeyArn: KEY_ARN }).json, "aws_iam_policy").policy);
     expect(statements.flatMap((s) => s.Resource)).not.toContain("*");
   });
 
@@ -55,23 +61,18 @@ describe("SecretReadPolicy", () => {
     const role = new IamRole(stack, "Role", { assumeRolePolicy: "{}" });
     policy.attachToRole("reports");
     policy.attachToRole(role.name);
-    const json = synthesize(stack);
+    const { synthesized, json } = synthesize(stack);
     const policyArn = referenceTo(json, "aws_iam_policy", 0, "arn");
-    const attachments = resources(json, "aws_iam_role_policy_attachment");
-    expect(attachments).toHaveLength(4);
-    expect(attachments).toEqual(
-      expect.arrayContaining([
-        { role: "app", policy_arn: policyArn },
-        { role: "batch", policy_arn: policyArn },
-        { role: "reports", policy_arn: policyArn },
-        { role: referenceTo(json, "aws_iam_role", 0, "name"), policy_arn: policyArn },
-      ]),
-    );
+    expect(resources(json, "aws_iam_role_policy_attachment")).toHaveLength(4);
+    for (const role of ["app", "batch", "reports", referenceTo(json, "aws_iam_role", 0, "name")]) {
+      expect(synthesized).toHaveResourceWithProperties(IamRolePolicyAttachment, { role, policy_arn: policyArn });
+    }
   });
 
   test("uses the given name prefix", () => {
-    const policy = onlyResource(synth({ secretArns: [SECRET_A], policyNamePrefix: "app-db-read-" }), "aws_iam_policy");
-    expect(policy.name_prefix).toBe("app-db-read-");
+    const { synthesized } = synth({ secretArns: [SECRET_A], policyNamePrefix: "app-db-read-" });
+    expect(synthesized).toHaveResourceWithProperties(IamPolicy, { name_prefix: "app-db-read-" });
+    expect(synthesized).not.toHaveResourceWithProperties(IamPolicy, { name_prefix: "secret-read-" });
   });
 
   describe("validation", () => {

@@ -19,8 +19,26 @@ export function testStack(): TerraformStack {
   return stack;
 }
 
-export function synthesize(stack: TerraformStack): SynthesizedStack {
-  return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+/**
+ * A synthesized stack: `synthesized` is the JSON string cdktf's jest matchers take (not the parsed
+ * object), `json` its parse for what they cannot express (policy documents, counts, exact equality).
+ *
+ * How the matchers match (cdktf 0.21, `Testing.setupJest()`): `toHaveResourceWithProperties(Class, props)`
+ * passes if ANY resource of `Class.tfResourceType` contains `props` (`expect.objectContaining`), each value
+ * compared with jest's `equals`: nested objects and arrays must match EXACTLY (arrays in order) unless
+ * wrapped in `expect.objectContaining` / `expect.arrayContaining`. Keys are the JSON's snake_case: a
+ * camelCase key never matches, so a `.not` assertion with one passes vacuously, as does one on a resource
+ * type that is absent. An absent key does not match `undefined`: assert absence with
+ * `.not.toHaveResourceWithProperties(Class, { key: expect.anything() })`.
+ */
+export interface Synthesized {
+  synthesized: string;
+  json: SynthesizedStack;
+}
+
+export function synthesize(stack: TerraformStack): Synthesized {
+  const synthesized = Testing.synth(stack);
+  return { synthesized, json: JSON.parse(synthesized) as SynthesizedStack };
 }
 
 /** Every resource of `type`, in the order of their logical names (as synthesized). */
