@@ -1,26 +1,55 @@
 import tseslint from "typescript-eslint";
 
+// The package root re-exports every AWS resource: importing it costs seconds per process.
+const providerBarrel = {
+  name: "@cdktf/provider-aws",
+  message: "Import the resource module instead: @cdktf/provider-aws/lib/<resource>.",
+};
+
+/**
+ * The layers, each with the project folders it must not import. Imports point one way:
+ * main.ts → stacks/ → environments/ → constructs/ → shared/; the deployed function
+ * (lambda/) and the application library (client/) stand beside the infrastructure and
+ * beside each other, and share only shared/. scripts/ and __tests__/ are tools above all.
+ */
+const LAYERS = {
+  shared: ["lambda", "client", "constructs", "environments", "stacks", "scripts", "main"],
+  lambda: ["client", "constructs", "environments", "stacks", "scripts", "main"],
+  client: ["lambda", "constructs", "environments", "stacks", "scripts", "main"],
+  constructs: ["lambda", "client", "environments", "stacks", "scripts", "main"],
+  environments: ["lambda", "client", "stacks", "scripts", "main"],
+  stacks: ["lambda", "client", "scripts", "main"],
+};
+
+const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({
+  files: [`${layer}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        paths: [providerBarrel],
+        patterns: [
+          {
+            regex: `^(\\.\\./)+(${forbidden.join("|")})(/|\\.ts$|$)`,
+            message: `${layer}/ must not import ${forbidden.map((f) => (f === "main" ? "main.ts" : `${f}/`)).join(", ")}: layers point one way (see eslint.config.mjs).`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ["node_modules/", "cdktf.out/", "dist/", "coverage/", "**/*.js", "**/*.mjs"] },
   ...tseslint.configs.recommended,
   {
     rules: {
-      // The package root re-exports every AWS resource: importing it costs seconds per process.
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            {
-              name: "@cdktf/provider-aws",
-              message: "Import the resource module instead: @cdktf/provider-aws/lib/<resource>.",
-            },
-          ],
-        },
-      ],
+      "no-restricted-imports": ["error", { paths: [providerBarrel] }],
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
       ],
     },
   },
+  ...layerRules,
 );

@@ -1,11 +1,12 @@
 import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { SecretsRotationStack } from "./constructs/secrets-rotation-stack";
+import { SecretsRotationStack } from "./stacks/secrets-rotation-stack";
 import * as environmentModules from "./environments";
 import type { EnvironmentConfig } from "./environments/types";
 import { validateEnvironments } from "./environments/validate";
-import { ensureRotationBundle, type RotationBundle } from "./scripts/rotation-bundle";
+import type { RotationBundle } from "./constructs/rotation-bundle";
+import { ensureRotationBundle } from "./scripts/rotation-bundle";
 
 /** Every environment listed in `environments/index.ts`. */
 export const environments: readonly EnvironmentConfig[] = Object.values(environmentModules);

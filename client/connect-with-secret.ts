@@ -1,9 +1,10 @@
-import type { DatabaseSecretValue } from "../lambda/secret-contract";
-import { CURRENT_STAGE, type SecretCache, SecretCacheError, parseSecretJson } from "./secret-cache";
+import { loginFailureOf } from "../shared/login-failure";
+import { SecretFormatError, parseJsonObject, readDatabaseSecret, type DatabaseSecretFields } from "../shared/secret-json";
+import { CURRENT_STAGE, type SecretCache, SecretCacheError } from "./secret-cache";
 
 /**
  * What a database connection needs from a credential secret (the JSON of
- * `lambda/secret-contract.ts`).
+ * `shared/secret-contract.ts`, read by `shared/secret-json.ts`).
  */
 export interface DatabaseCredentials {
   /** User to log in as. */
@@ -33,35 +34,16 @@ export interface ConnectWithSecretOptions {
   readonly isAuthError?: (error: unknown) => boolean;
 }
 
-/**
- * `code` values of authentication failures:
- * - mysql2 (MySQL, MariaDB): `ER_ACCESS_DENIED_ERROR`, errno 1045, wrong user name or
- *   password. Not `ER_DBACCESS_DENIED_ERROR` (1044, "access denied ... to database"):
- *   there the server accepted the password and refused the database, a privilege
- *   problem that a newer copy of the secret cannot fix.
- * - pg: SQLSTATEs of class 28, invalid authorization specification: `28P01`
- *   (invalid_password, also sent for an unknown role) and `28000` (e.g. "role is not
- *   permitted to log in", or no pg_hba.conf entry).
- */
-const AUTH_ERROR_CODES: ReadonlySet<unknown> = new Set(["ER_ACCESS_DENIED_ERROR", "28P01", "28000"]);
-
-/** Keys a database credential secret must have. */
+/** Keys a database credential secret must have for a connection. */
 const REQUIRED_KEYS = ["username", "password", "host", "port"] as const;
 
 /**
- * Whether an error (or an error in its `cause` chain) is an authentication failure from
- * mysql2 (`code` `ER_ACCESS_DENIED_ERROR`, errno 1045) or pg (`code`, the SQLSTATE,
- * `28P01` or `28000`).
+ * Whether an error (or an error in its `cause` chain) is a refused login from mysql2 or
+ * pg: a rejected password (`ER_ACCESS_DENIED_ERROR`, `28P01`) or another refusal
+ * (`28000`); see `shared/login-failure.ts`.
  */
 export function isAuthenticationError(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Object && depth < 8; depth += 1) {
-    const { code, cause } = current as { code?: unknown; cause?: unknown };
-    if (AUTH_ERROR_CODES.has(code)) {
-      return true;
-    }
-    current = cause;
-  }
-  return false;
+  return loginFailureOf(error) !== undefined;
 }
 
 /**
@@ -75,43 +57,33 @@ export function parseDatabaseCredentials(
   secretId: string,
   versionStage: string = CURRENT_STAGE,
 ): DatabaseCredentials {
-  const json = parseSecretJson(secretString, secretId, versionStage);
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new SecretCacheError(secretId, versionStage, "is not a JSON object");
-  }
-  const secret = json as Partial<Record<keyof DatabaseSecretValue, unknown>>;
-  const missing = REQUIRED_KEYS.filter((key) => secret[key] === undefined || secret[key] === null);
-  if (missing.length > 0) {
-    const hint = missing.includes("password") ? " (a new secret has no password until its first rotation)" : "";
-    throw new SecretCacheError(secretId, versionStage, `is missing database keys: ${missing.join(", ")}${hint}`);
-  }
-  const port = typeof secret.port === "string" && /^\d+$/.test(secret.port) ? Number(secret.port) : secret.port;
-  const invalid: string[] = [];
-  for (const key of ["username", "password", "host"] as const) {
-    if (typeof secret[key] !== "string" || secret[key] === "") {
-      invalid.push(`${key} (a non-empty string)`);
-    }
-  }
-  if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
-    invalid.push("port (an integer 1-65535)");
-  }
-  if (secret.dbname !== undefined && typeof secret.dbname !== "string") {
-    invalid.push("dbname (a string)");
-  }
-  if (secret.ssl !== undefined && typeof secret.ssl !== "boolean") {
-    invalid.push("ssl (true or false)");
-  }
-  if (invalid.length > 0) {
-    throw new SecretCacheError(secretId, versionStage, `has invalid database keys: ${invalid.join(", ")}`);
+  let fields: DatabaseSecretFields;
+  try {
+    fields = readDatabaseSecret(parseJsonObject(secretString), REQUIRED_KEYS);
+  } catch (error) {
+    if (!(error instanceof SecretFormatError)) throw error;
+    throw new SecretCacheError(secretId, versionStage, credentialsProblem(error));
   }
   return {
-    username: secret.username as string,
-    password: secret.password as string,
-    host: secret.host as string,
-    port: port as number,
-    ...(secret.dbname === undefined ? {} : { dbname: secret.dbname as string }),
-    ...(secret.ssl === undefined ? {} : { ssl: secret.ssl as boolean }),
+    username: fields.username as string,
+    password: fields.password as string,
+    host: fields.host as string,
+    port: fields.port as number,
+    ...(fields.dbname === undefined ? {} : { dbname: fields.dbname }),
+    ...(fields.ssl === undefined ? {} : { ssl: fields.ssl }),
   };
+}
+
+/** The reader's problem in this library's words: the missing keys first, else the invalid ones. */
+function credentialsProblem({ problem, missing, invalid }: SecretFormatError): string {
+  if (missing.length > 0) {
+    const hint = missing.includes("password") ? " (a new secret has no password until its first rotation)" : "";
+    return `is missing database keys: ${missing.join(", ")}${hint}`;
+  }
+  if (invalid.length > 0) {
+    return `has invalid database keys: ${invalid.map(({ key, rule }) => `${key} (${rule})`).join(", ")}`;
+  }
+  return problem;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { connect as connectTcp, isIP, type Socket } from "node:net";
+import { isIP } from "node:net";
 import type { ConnectionOptions as MysqlConnectionOptions } from "mysql2";
 import type { ClientConfig as PgClientConfig } from "pg";
+import { socketToIp } from "../shared/tls-socket";
 import type { DatabaseCredentials } from "./connect-with-secret";
 
 /** The certificate authorities that database server certificates are verified against. */
@@ -34,32 +35,6 @@ export function mysqlConnectionOptions(credentials: DatabaseCredentials, tls: Da
           ...(isIP(credentials.host) === 0 ? {} : { stream: socketToIp }),
         }),
   };
-}
-
-/** What mysql2 passes to a `stream` factory. */
-export interface MysqlStreamFactoryOptions {
-  readonly config: {
-    readonly host?: string;
-    readonly port?: number;
-    readonly enableKeepAlive?: boolean;
-    readonly keepAliveInitialDelay?: number;
-  };
-}
-
-/**
- * mysql2's `stream` factory for an IP address host: the TCP connection mysql2 would open,
- * with the address recorded as the socket's host. mysql2 gives TLS no server name for an
- * IP (SNI carries only DNS names), and Node then checks the certificate against the
- * socket's recorded host, which `net` records only for names it looked up: for an IP it
- * would check "localhost" instead of the address.
- */
-export function socketToIp({ config }: MysqlStreamFactoryOptions): Socket {
-  const socket = connectTcp(config.port ?? 3306, config.host);
-  socket.setNoDelay(true);
-  if (config.enableKeepAlive) {
-    socket.once("connect", () => socket.setKeepAlive(true, config.keepAliveInitialDelay));
-  }
-  return Object.assign(socket, { _host: config.host });
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { LRUCache } from "lru-cache";
+import { SDK_REQUEST_TIMEOUTS } from "../shared/sdk-timeouts";
 
 /** The staging label of the version applications read. */
 export const CURRENT_STAGE = "AWSCURRENT";
@@ -28,8 +29,6 @@ export const DEFAULT_TTL_MS = 60 * 60 * 1000;
  */
 export const DEFAULT_HARD_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
-/** Connection and request timeouts of the default client, in milliseconds. */
-const DEFAULT_REQUEST_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 5_000 };
 
 /** Default number of cached secret versions (secret id + staging label). */
 export const DEFAULT_MAX_ENTRIES = 100;
@@ -197,7 +196,7 @@ export class SecretCache {
     this.maxEntries = maxEntries;
     // Bounded calls: a Secrets Manager that hangs fails the refresh, and readers get the
     // last good value instead of waiting with it.
-    this.client = options.client ?? new SecretsManagerClient({ requestHandler: DEFAULT_REQUEST_TIMEOUTS });
+    this.client = options.client ?? new SecretsManagerClient({ requestHandler: SDK_REQUEST_TIMEOUTS });
     const now = options.now ?? (() => performance.now());
     this.now = now;
     this.entries = new LRUCache<string, Entry, Target>({

@@ -12,7 +12,7 @@ import {
   PRIVILEGES,
   type Privilege,
   SEED_STAGE,
-} from "../lambda/secret-contract";
+} from "../shared/secret-contract";
 import type { RotationFunction } from "./rotation-function";
 import { SecretBase, type SecretBaseProps } from "./secret-base";
 import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";

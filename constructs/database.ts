@@ -11,7 +11,7 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { ENGINES, engineFamily, type Engine } from "../lambda/secret-contract";
+import { ENGINES, engineFamily, type Engine } from "../shared/secret-contract";
 import { AwsContext } from "./aws-context";
 import { checkAwsIdentifier, checkLogRetentionDays } from "./aws-formats";
 import { serviceRole } from "./service-role";

@@ -4,7 +4,7 @@ import type { EncryptionKeyProps } from "../constructs/encryption-key";
 import type { KeyValueSecretProps } from "../constructs/key-value-secret";
 import type { NetworkProps } from "../constructs/network";
 import type { RotationFunctionProps } from "../constructs/rotation-function";
-import type { RotationStrategy } from "../lambda/secret-contract";
+import type { RotationStrategy } from "../shared/secret-contract";
 
 /**
  * One deployment environment, as typed data. `environments/<name>.ts` exports one of

@@ -1,7 +1,8 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SDK_REQUEST_TIMEOUTS } from "../shared/sdk-timeouts";
 import { DEFAULT_ENGINES, type EngineRegistry } from "./engines";
 import { RotationError } from "./errors";
-import { ROTATION_STRATEGIES, type RotationStrategy } from "./secret-contract";
+import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
 
 /**
  * Characters excluded from generated passwords by default: every ASCII punctuation
@@ -11,8 +12,6 @@ import { ROTATION_STRATEGIES, type RotationStrategy } from "./secret-contract";
  */
 export const DEFAULT_EXCLUDE_CHARACTERS = "!\"#$%&'()*+,/:;<=>?@[\\]^`{|}~";
 
-/** Limits of each Secrets Manager request (the SDK sets none), well inside the function's timeout. */
-const SDK_TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000 };
 
 /** Configuration of the rotation function. Each field can be passed to createHandler; otherwise it comes from the environment. */
 export interface RotationOptions {
@@ -70,7 +69,7 @@ export function resolveOptions(overrides: Partial<RotationOptions>, env: NodeJS.
   const caBundlePath = overrides.caBundlePath ?? (env.DB_CA_BUNDLE || "/var/runtime/ca-cert.pem");
   if (caBundlePath === "") throw new RotationError("DB_CA_BUNDLE must be a file path");
   return {
-    client: overrides.client ?? new SecretsManagerClient({ requestHandler: SDK_TIMEOUTS }),
+    client: overrides.client ?? new SecretsManagerClient({ requestHandler: SDK_REQUEST_TIMEOUTS }),
     strategy: strategy as RotationStrategy,
     passwordLength: integerSetting("PASSWORD_LENGTH", overrides.passwordLength, env, 32, 16, 128),
     excludeCharacters,

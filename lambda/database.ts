@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { DatabaseError, RotationError } from "./errors";
 import type { RotationOptions } from "./config";
 import type { DatabaseSession } from "./engines";
-import { engineFamily } from "./secret-contract";
+import { engineFamily } from "../shared/secret-contract";
 import type { Credentials, DatabaseSecret } from "./secret-value";
 
 /** The settings that database connections use (see RotationOptions). */

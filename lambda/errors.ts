@@ -1,3 +1,5 @@
+import { loginFailureOf } from "../shared/login-failure";
+
 /**
  * Errors of the rotation function. Every message is safe to log: it names secrets,
  * versions, users and fields, never a secret value or a password. Driver and SDK errors
@@ -42,21 +44,15 @@ interface ErrorFields {
  *
  * @param operation what was attempted, e.g. `connect to mysql at db:3306 as app`
  * @param cause the error thrown by the driver
- * @param authFailureCodes error codes meaning that the credentials were rejected
  * @param withMessage whether the driver's message may be kept
  */
-export function toDatabaseError(
-  operation: string,
-  cause: unknown,
-  authFailureCodes: ReadonlySet<string>,
-  withMessage: boolean,
-): DatabaseError {
+export function toDatabaseError(operation: string, cause: unknown, withMessage: boolean): DatabaseError {
   const fields: ErrorFields = typeof cause === "object" && cause !== null ? cause : {};
   const code = typeof fields.code === "string" && fields.code !== "" ? fields.code : undefined;
   let message = `${operation} failed: ${code ?? (typeof fields.name === "string" ? fields.name : "Error")}`;
   if (typeof fields.errno === "number") message += ` (errno ${fields.errno})`;
   if (withMessage && typeof fields.message === "string" && fields.message !== "") message += `: ${fields.message}`;
-  return new DatabaseError(message, code !== undefined && authFailureCodes.has(code));
+  return new DatabaseError(message, loginFailureOf(cause) === "password-rejected");
 }
 
 /** A safe message for any error reaching the handler boundary. */

@@ -2,7 +2,7 @@ import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { DatabaseConnector } from "./database";
 import { RotationError, describeError } from "./errors";
 import { InvocationLogger, Redactor } from "./log";
-import type { RotationStrategy } from "./secret-contract";
+import type { RotationStrategy } from "../shared/secret-contract";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, SecretStore, type PasswordPolicy, type SecretMetadata } from "./secrets";
 import type { StepContext, StepResult } from "./steps/context";
 import { createSecret } from "./steps/create-secret";

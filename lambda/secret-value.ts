@@ -1,12 +1,17 @@
 import {
   DEFAULT_PRIVILEGES,
-  ENGINES,
   IDENTIFIER_PATTERN,
   MAX_USERNAME_LENGTH,
-  PRIVILEGES,
   type Engine,
   type Privilege,
-} from "./secret-contract";
+} from "../shared/secret-contract";
+import {
+  SecretFormatError,
+  parseJsonObject,
+  readDatabaseSecret,
+  type DatabaseSecretFields,
+  type DatabaseSecretKey,
+} from "../shared/secret-json";
 import { RotationError } from "./errors";
 
 /** A database credential secret version, validated. */
@@ -41,94 +46,65 @@ export interface Credentials {
 const IDENTIFIER_RULE = "letters, digits and _, starting with a letter or _";
 
 /**
- * Parses and validates a database credential secret. Messages name the field and the
- * allowed values, never a value read from the secret.
+ * Parses and validates a database credential secret: the contract's keys through the
+ * shared reader, then this function's own rules for names that go into SQL. Messages
+ * name the field and the allowed values, never a value read from the secret.
  *
  * @param secretString the SecretString of the version
  * @param source how the version is named in messages, e.g. `secret <arn> version AWSCURRENT`
  */
 export function parseDatabaseSecret(secretString: string | undefined, source: string): StoredDatabaseSecret {
-  const json = parseJsonObject(secretString, source);
+  const { json, fields } = read(secretString, source, ["engine", "host", "port", "username", "dbname"]);
   const invalid = (problem: string) => new RotationError(`${source}: ${problem}`);
-
-  const engine = json.engine;
-  if (!isOneOf(engine, ENGINES)) throw invalid(`"engine" must be one of ${ENGINES.join(", ")}`);
-  const host = requireString(json, "host", invalid);
-  if (/\s/.test(host)) throw invalid(`"host" must not contain whitespace`);
-  // AWS's templates also accept the port as decimal text, as some tools write it.
-  const port = typeof json.port === "string" && /^\d{1,5}$/.test(json.port) ? Number(json.port) : json.port;
-  if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw invalid(`"port" must be an integer from 1 to 65535`);
-  }
-  const username = requireIdentifier(json, "username", invalid);
+  const engine = fields.engine as Engine;
+  const username = requireIdentifier("username", fields.username as string, invalid);
   const maxLength = MAX_USERNAME_LENGTH[engine];
   if (username.length > maxLength) {
     throw invalid(`"username" must be at most ${maxLength} characters long for engine ${engine}`);
   }
-  const dbname = requireIdentifier(json, "dbname", invalid);
-
-  const password = json.password ?? undefined;
-  if (password !== undefined && (typeof password !== "string" || password === "")) {
-    throw invalid(`"password" must be a non-empty string when present`);
-  }
-  const masterarn = json.masterarn === undefined ? undefined : requireString(json, "masterarn", invalid);
-  // As in AWS's templates, "true" and "false" as text mean the booleans.
-  const ssl = typeof json.ssl === "string" ? { true: true, false: false }[json.ssl.toLowerCase()] : (json.ssl ?? true);
-  if (typeof ssl !== "boolean") throw invalid(`"ssl" must be true or false`);
-
-  const privileges = json.privileges ?? DEFAULT_PRIVILEGES;
-  if (!Array.isArray(privileges) || privileges.length === 0 || !privileges.every((p) => isOneOf(p, PRIVILEGES))) {
-    throw invalid(`"privileges" must be a non-empty array of ${PRIVILEGES.join(", ")}`);
-  }
-
+  const dbname = requireIdentifier("dbname", fields.dbname as string, invalid);
   return {
     json,
-    value: { engine, host, port, username, password, dbname, masterarn, ssl, privileges },
+    value: {
+      engine,
+      host: fields.host as string,
+      port: fields.port as number,
+      username,
+      password: fields.password,
+      dbname,
+      masterarn: fields.masterarn,
+      ssl: fields.ssl ?? true,
+      privileges: fields.privileges ?? DEFAULT_PRIVILEGES,
+    },
   };
 }
 
 /** Parses the master user's secret (e.g. the RDS-managed one): only `username` and `password` are used. */
 export function parseMasterSecret(secretString: string | undefined, source: string): Credentials {
-  const json = parseJsonObject(secretString, source);
-  const invalid = (problem: string) => new RotationError(`${source}: ${problem}`);
-  return { username: requireString(json, "username", invalid), password: requireString(json, "password", invalid) };
+  const { fields } = read(secretString, source, ["username", "password"]);
+  return { username: fields.username as string, password: fields.password as string };
 }
 
-function parseJsonObject(secretString: string | undefined, source: string): Record<string, unknown> {
-  if (secretString === undefined) throw new RotationError(`${source}: has no SecretString`);
-  let parsed: unknown;
+function read(
+  secretString: string | undefined,
+  source: string,
+  required: readonly DatabaseSecretKey[],
+): { json: Record<string, unknown>; fields: DatabaseSecretFields } {
   try {
-    parsed = JSON.parse(secretString);
-  } catch {
-    // The parser's message quotes the text around the error: never pass it on.
-    throw new RotationError(`${source}: value is not valid JSON`);
+    const json = parseJsonObject(secretString);
+    return { json, fields: readDatabaseSecret(json, required) };
+  } catch (error) {
+    if (error instanceof SecretFormatError) throw new RotationError(`${source}: ${valueProblem(error)}`);
+    throw error;
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new RotationError(`${source}: value is not a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
 }
 
-function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
-  return typeof value === "string" && (allowed as readonly string[]).includes(value);
+/** The reader's problem, in this function's words: "value is not valid JSON", `"port" must be ...`. */
+function valueProblem(error: SecretFormatError): string {
+  return error.missing.length + error.invalid.length > 0 ? error.problem : `value ${error.problem}`;
 }
 
-function requireString(
-  json: Record<string, unknown>,
-  key: string,
-  invalid: (problem: string) => RotationError,
-): string {
-  const value = json[key];
-  if (typeof value !== "string" || value.trim() === "") throw invalid(`"${key}" must be a non-empty string`);
-  return value;
-}
-
-function requireIdentifier(
-  json: Record<string, unknown>,
-  key: string,
-  invalid: (problem: string) => RotationError,
-): string {
-  const value = requireString(json, key, invalid);
+function requireIdentifier(key: string, value: string, invalid: (problem: string) => RotationError): string {
   if (!IDENTIFIER_PATTERN.test(value)) throw invalid(`"${key}" must consist of ${IDENTIFIER_RULE}`);
   return value;
 }

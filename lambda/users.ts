@@ -1,5 +1,5 @@
 import { RotationError } from "./errors";
-import { CLONE_SUFFIX, MAX_USERNAME_LENGTH, type RotationStrategy } from "./secret-contract";
+import { CLONE_SUFFIX, MAX_USERNAME_LENGTH, type RotationStrategy } from "../shared/secret-contract";
 import type { Credentials, DatabaseSecret } from "./secret-value";
 
 /**

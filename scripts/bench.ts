@@ -16,7 +16,7 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { costComparison } from "../client/cost-model";
-import type { RotationStrategy } from "../lambda/secret-contract";
+import type { RotationStrategy } from "../shared/secret-contract";
 import { callsPerStep } from "../__tests__/support/rotation-driver";
 import { DATABASES_ENV_VAR, startDatabases, writeDatabaseEnvironment } from "../__tests__/support/db-servers";
 import { RotationFixture } from "../__tests__/support/rotation-fixture";

@@ -1,14 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import type { RotationBundle } from "../constructs/rotation-bundle";
 
-/** The rotation function's deployment package, as the stacks reference it. */
-export interface RotationBundle {
-  /** Path of the deterministic zip. */
-  readonly zipPath: string;
-  /** Base64 SHA-256 of the zip (Lambda's `source_code_hash`). */
-  readonly sha256Base64: string;
-}
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT_DIR = path.join(ROOT, "dist", "lambda");

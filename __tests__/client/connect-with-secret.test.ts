@@ -90,8 +90,9 @@ describe("parseDatabaseCredentials", () => {
     [
       "wrong types",
       databaseSecret({ username: "", port: 70000, dbname: 5, ssl: "yes", host: 1 }),
-      "secret app/db (AWSCURRENT) has invalid database keys: username (a non-empty string), host (a non-empty string), " +
-        "port (an integer 1-65535), dbname (a string), ssl (true or false)",
+      "secret app/db (AWSCURRENT) has invalid database keys: username (a non-empty string), " +
+        "host (a non-empty string without whitespace), port (an integer from 1 to 65535), dbname (a non-empty string), " +
+        "ssl (true or false)",
     ],
     ["an array", JSON.stringify([SENTINEL_PASSWORD]), "secret app/db (AWSCURRENT) is not a JSON object"],
     ["not JSON", `{"password":"${SENTINEL_PASSWORD}"`, "secret app/db (AWSCURRENT) is not valid JSON"],

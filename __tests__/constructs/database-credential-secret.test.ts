@@ -8,7 +8,7 @@ import {
   type DatabaseCredentialSecretProps,
 } from "../../constructs/database-credential-secret";
 import type { RotationFunction } from "../../constructs/rotation-function";
-import type { RotationStrategy } from "../../lambda/secret-contract";
+import type { RotationStrategy } from "../../shared/secret-contract";
 import { allKeys, KEY_ARN, rotationFunction, type TestBundle, writeTestBundle } from "./rotation-fixtures";
 import {
   onlyResource,

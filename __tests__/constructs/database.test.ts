@@ -6,7 +6,7 @@ import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { Database, type DatabaseProps } from "../../constructs/database";
-import type { Engine } from "../../lambda/secret-contract";
+import type { Engine } from "../../shared/secret-contract";
 import {
   onlyResource,
   referenceTo,

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import type { TerraformStack } from "cdktf";
 import { strToU8, zipSync } from "fflate";
 import { RotationFunction, type RotationFunctionProps } from "../../constructs/rotation-function";
-import type { RotationBundle } from "../../scripts/rotation-bundle";
+import type { RotationBundle } from "../../constructs/rotation-bundle";
 
 /** A tiny real zip in a temporary directory, standing in for the rotation function's bundle. */
 export interface TestBundle extends RotationBundle {

@@ -1,6 +1,6 @@
 import { dev } from "../../environments/dev";
 import { prod } from "../../environments/prod";
-import { SEED_STAGE } from "../../lambda/secret-contract";
+import { SEED_STAGE } from "../../shared/secret-contract";
 import { resourcesOf, synthEnvironments, type StackJson } from "../support/synth";
 
 let stacks: Record<string, StackJson>;

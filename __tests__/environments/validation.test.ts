@@ -6,7 +6,8 @@ import { dev } from "../../environments/dev";
 import { prod } from "../../environments/prod";
 import type { EnvironmentConfig } from "../../environments/types";
 import { validateEnvironments } from "../../environments/validate";
-import { ensureRotationBundle, type RotationBundle } from "../../scripts/rotation-bundle";
+import type { RotationBundle } from "../../constructs/rotation-bundle";
+import { ensureRotationBundle } from "../../scripts/rotation-bundle";
 
 let bundle: RotationBundle;
 let outdir: string;

@@ -29,7 +29,7 @@ import {
   mysqlConnectionOptions,
   pgClientConfig,
 } from "../../client";
-import type { Engine, RotationStrategy } from "../../lambda/secret-contract";
+import type { Engine, RotationStrategy } from "../../shared/secret-contract";
 import type { ServerInfo } from "../support/db-servers";
 import { RotationFixture, type SeededSecret } from "../support/rotation-fixture";
 import { TlsProbe } from "../support/tls-probe";

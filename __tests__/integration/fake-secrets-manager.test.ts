@@ -21,7 +21,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { randomUUID } from "node:crypto";
-import { SEED_STAGE } from "../../lambda/secret-contract";
+import { SEED_STAGE } from "../../shared/secret-contract";
 import { FakeSecretsManager, type RotationEvent } from "../support/fake-secrets-manager";
 import { RotationDriver, callsPerStep } from "../support/rotation-driver";
 

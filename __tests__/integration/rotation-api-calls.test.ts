@@ -3,7 +3,7 @@
  * for a whole rotation (the first one, which creates the user, included), none outside
  * the four steps. The per-step figures are printed.
  */
-import type { Engine, RotationStrategy } from "../../lambda/secret-contract";
+import type { Engine, RotationStrategy } from "../../shared/secret-contract";
 import { ROTATION_STEPS } from "../support/fake-secrets-manager";
 import { callsPerStep, type RotationOutcome } from "../support/rotation-driver";
 import { FUNCTION_CALLER, RotationFixture } from "../support/rotation-fixture";

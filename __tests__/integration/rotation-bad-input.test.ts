@@ -4,7 +4,7 @@
  */
 import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { randomUUID } from "node:crypto";
-import type { Engine, RotationStrategy } from "../../lambda/secret-contract";
+import type { Engine, RotationStrategy } from "../../shared/secret-contract";
 import { RotationStepError, type RotationStep } from "../support/fake-secrets-manager";
 import { RotationFixture, type SeedSecretOptions, type SeededSecret } from "../support/rotation-fixture";
 

@@ -8,7 +8,7 @@
  */
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { performance } from "node:perf_hooks";
-import type { Engine, RotationStrategy } from "../../lambda/secret-contract";
+import type { Engine, RotationStrategy } from "../../shared/secret-contract";
 import type { DatabaseCredentials } from "../support/db-servers";
 import { RotationFixture } from "../support/rotation-fixture";
 

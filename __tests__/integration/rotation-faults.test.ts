@@ -12,7 +12,7 @@
  * the database down from before a step (stopped and restarted, data kept).
  */
 import { randomUUID } from "node:crypto";
-import type { Engine, RotationStrategy } from "../../lambda/secret-contract";
+import type { Engine, RotationStrategy } from "../../shared/secret-contract";
 import { startDatabases, startServer, stopServer, type RunningDatabases } from "../support/db-servers";
 import { ROTATION_STEPS, RotationStepError, type CallRecord, type Operation, type RotationStep } from "../support/fake-secrets-manager";
 import type { RotateOptions, RotationOutcome } from "../support/rotation-driver";

@@ -3,7 +3,7 @@
  * the first rotation that creates the application user, then three more rotations:
  * every engine name × both strategies.
  */
-import { SEED_STAGE, type Engine, type RotationStrategy } from "../../lambda/secret-contract";
+import { SEED_STAGE, type Engine, type RotationStrategy } from "../../shared/secret-contract";
 import type { DatabaseCredentials } from "../support/db-servers";
 import { RotationFixture, type PrivilegeProbe } from "../support/rotation-fixture";
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import type { RotationStrategy } from "../../lambda/secret-contract";
+import type { RotationStrategy } from "../../shared/secret-contract";
 import { md5Verifier } from "../../lambda/engines/postgres-password";
 import { RotationFixture } from "../support/rotation-fixture";
 

@@ -4,7 +4,7 @@
  * records whether each connection asked for TLS before anything else, so a fallback
  * to plaintext after a failed handshake would show.
  */
-import { SEED_STAGE, type RotationStrategy } from "../../lambda/secret-contract";
+import { SEED_STAGE, type RotationStrategy } from "../../shared/secret-contract";
 import { RotationStepError } from "../support/fake-secrets-manager";
 import { FUNCTION_CALLER, RotationFixture, type SeededSecret } from "../support/rotation-fixture";
 import { TlsProbe } from "../support/tls-probe";

@@ -15,7 +15,7 @@
  * planned for re-creation after two rotations, which is the failure this design prevents.
  */
 import { dev } from "../../environments/dev";
-import { SEED_STAGE } from "../../lambda/secret-contract";
+import { SEED_STAGE } from "../../shared/secret-contract";
 import type { VersionView } from "../support/fake-secrets-manager";
 import { RotationFixture, uniqueUsername } from "../support/rotation-fixture";
 import { resourcesOf, synthEnvironments } from "../support/synth";

@@ -30,7 +30,7 @@ import type {
   DatabaseSession,
   EngineRegistry,
 } from "../../lambda/engines/engine";
-import type { Privilege, RotationStrategy } from "../../lambda/secret-contract";
+import type { Privilege, RotationStrategy } from "../../shared/secret-contract";
 import type { Credentials } from "../../lambda/secret-value";
 
 export const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dev/app-AbCdEf";

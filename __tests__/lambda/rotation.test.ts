@@ -1,5 +1,5 @@
 import type { RotationEvent } from "../../lambda/index";
-import type { RotationStrategy } from "../../lambda/secret-contract";
+import type { RotationStrategy } from "../../shared/secret-contract";
 import { MASTER, SEED, STEPS, captureLogs, setUp, type CommandName, type FakeOperation } from "./fakes";
 
 type Context = ReturnType<typeof setUp>;

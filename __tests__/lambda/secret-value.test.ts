@@ -11,9 +11,6 @@ describe("secret values written by AWS's templates or tools are read as they mea
   });
 
   test.each([
-    ["true", true],
-    ["TRUE", true],
-    ["false", false],
     [true, true],
     [false, false],
     [undefined, true],
@@ -22,8 +19,17 @@ describe("secret values written by AWS's templates or tools are read as they mea
     expect(value.ssl).toBe(expected);
   });
 
+  test("ssl null counts as absent: TLS", () => {
+    expect(parseDatabaseSecret(JSON.stringify({ ...base, port: 3306, ssl: null }), "secret s").value.ssl).toBe(true);
+  });
+
+  test.each(["false", "FALSE", "False", "true", 0, 1])("ssl %j is refused: no spelling turns TLS off", (ssl) => {
+    const text = JSON.stringify({ ...base, port: 3306, ssl });
+    expect(() => parseDatabaseSecret(text, "secret s")).toThrow('secret s: "ssl" must be true or false');
+  });
+
   test("the stored JSON is kept as written, so the next version carries it unchanged", () => {
-    const text = JSON.stringify({ ...base, port: "3306", ssl: "true", dbInstanceIdentifier: "db-1" });
+    const text = JSON.stringify({ ...base, port: "3306", ssl: true, dbInstanceIdentifier: "db-1" });
     expect(parseDatabaseSecret(text, "secret s").json).toEqual(JSON.parse(text));
   });
 });

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createHandler, type RotationOptions } from "../../lambda/index";
-import { SEED_STAGE, engineFamily, type DatabaseSecretValue, type Engine, type Privilege, type RotationStrategy } from "../../lambda/secret-contract";
+import { SEED_STAGE, engineFamily, type DatabaseSecretValue, type Engine, type Privilege, type RotationStrategy } from "../../shared/secret-contract";
 import { loginError, withSession, type SqlSession } from "./db-clients";
 import { loadDatabaseEnvironment, type DatabaseCredentials, type DatabaseEnvironment, type ServerInfo, type ServerKind } from "./db-servers";
 import { FakeSecretsManager, type RotationFunction } from "./fake-secrets-manager";

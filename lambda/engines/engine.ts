@@ -1,4 +1,4 @@
-import { PRIVILEGES, type Engine, type EngineFamily, type Privilege } from "../secret-contract";
+import { PRIVILEGES, type Engine, type EngineFamily, type Privilege } from "../../shared/secret-contract";
 import type { Credentials } from "../secret-value";
 
 /** Where to connect. */

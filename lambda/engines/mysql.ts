@@ -1,8 +1,8 @@
 import { isIP } from "node:net";
 import { createConnection, escape, escapeId, type Connection, type RowDataPacket } from "mysql2/promise";
-import { socketToIp } from "../../client/driver-config";
+import { socketToIp } from "../../shared/tls-socket";
 import { DatabaseError, toDatabaseError } from "../errors";
-import type { Privilege } from "../secret-contract";
+import type { Privilege } from "../../shared/secret-contract";
 import type { Credentials } from "../secret-value";
 import {
   connectOperation,
@@ -28,18 +28,16 @@ export const mysqlEngine: DatabaseEngine = {
         // verifyIdentity makes mysql2 check the host name against the certificate.
         ssl: options.tls && { ca: options.tls.ca, rejectUnauthorized: true, verifyIdentity: true },
         // For an IP address, a socket that makes TLS verify the certificate against that
-        // address (shared with the application library, see socketToIp).
+        // address (see shared/tls-socket.ts).
         stream: options.tls && isIP(target.host) ? socketToIp : undefined,
         multipleStatements: false,
       });
       return new MysqlSession(connection, options.queryTimeoutMs);
     } catch (cause) {
-      throw toDatabaseError(connectOperation(target, credentials.username), cause, AUTH_FAILURE_CODES, true);
+      throw toDatabaseError(connectOperation(target, credentials.username), cause, true);
     }
   },
 };
-
-const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(["ER_ACCESS_DENIED_ERROR"]);
 
 class MysqlSession implements DatabaseSession {
   constructor(
@@ -125,7 +123,7 @@ class MysqlSession implements DatabaseSession {
       });
       return rows;
     } catch (cause) {
-      throw toDatabaseError(operation, cause, AUTH_FAILURE_CODES, options.secret !== true);
+      throw toDatabaseError(operation, cause, options.secret !== true);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Client, escapeIdentifier, escapeLiteral } from "pg";
 import { toDatabaseError } from "../errors";
-import type { Privilege } from "../secret-contract";
+import type { Privilege } from "../../shared/secret-contract";
 import type { Credentials } from "../secret-value";
 import {
   connectOperation,
@@ -35,14 +35,11 @@ export const postgresEngine: DatabaseEngine = {
       await client.connect();
     } catch (cause) {
       await client.end().catch(() => undefined);
-      throw toDatabaseError(connectOperation(target, credentials.username), cause, AUTH_FAILURE_CODES, true);
+      throw toDatabaseError(connectOperation(target, credentials.username), cause, true);
     }
     return new PostgresSession(client, credentials.username);
   },
 };
-
-/** invalid_password: also returned for a role that does not exist. */
-const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(["28P01"]);
 
 class PostgresSession implements DatabaseSession {
   constructor(
@@ -135,7 +132,7 @@ class PostgresSession implements DatabaseSession {
     try {
       return (await this.client.query(sql, options.values)).rows;
     } catch (cause) {
-      throw toDatabaseError(operation, cause, AUTH_FAILURE_CODES, options.secret !== true);
+      throw toDatabaseError(operation, cause, options.secret !== true);
     }
   }
 }

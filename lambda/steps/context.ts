@@ -1,6 +1,6 @@
 import type { DatabaseConnector } from "../database";
 import type { InvocationLogger } from "../log";
-import type { RotationStrategy } from "../secret-contract";
+import type { RotationStrategy } from "../../shared/secret-contract";
 import type { PasswordPolicy, SecretStore } from "../secrets";
 
 /** What a rotation step works with, once the gate has passed. */

@@ -1,6 +1,6 @@
 import { using } from "../database";
 import { RotationError } from "../errors";
-import { CLONE_SUFFIX } from "../secret-contract";
+import { CLONE_SUFFIX } from "../../shared/secret-contract";
 import type { DatabaseSecret } from "../secret-value";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from "../secrets";
 import { credentialsOf, masterUserReason, pendingUsername, requireMasterArn } from "../users";

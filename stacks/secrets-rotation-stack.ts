@@ -10,17 +10,17 @@ import {
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/types";
 import { forEnvironment, resolveCloudBackend } from "../environments/validate";
-import { ROTATION_STRATEGIES, type RotationStrategy } from "../lambda/secret-contract";
-import type { RotationBundle } from "../scripts/rotation-bundle";
-import { Database } from "./database";
-import { DatabaseCredentialSecret } from "./database-credential-secret";
-import { EncryptionKey } from "./encryption-key";
-import { KeyValueSecret } from "./key-value-secret";
-import { Network } from "./network";
-import { RotationAlerts } from "./rotation-alerts";
-import { RotationFunction } from "./rotation-function";
-import type { SecretReadPolicy } from "./secret-read-policy";
-import { withinField } from "./validation";
+import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
+import type { RotationBundle } from "../constructs/rotation-bundle";
+import { Database } from "../constructs/database";
+import { DatabaseCredentialSecret } from "../constructs/database-credential-secret";
+import { EncryptionKey } from "../constructs/encryption-key";
+import { KeyValueSecret } from "../constructs/key-value-secret";
+import { Network } from "../constructs/network";
+import { RotationAlerts } from "../constructs/rotation-alerts";
+import { RotationFunction } from "../constructs/rotation-function";
+import type { SecretReadPolicy } from "../constructs/secret-read-policy";
+import { withinField } from "../constructs/validation";
 
 /**
  * One environment: its key, network, database, rotation functions, secrets, alerts and
