@@ -20,7 +20,10 @@ export interface BuildAppOptions {
   readonly bundle: RotationBundle;
 }
 
-/** One stack per environment, validated before any construct is created. */
+/**
+ * One stack per environment. Every environment is validated before any construct is
+ * created, and one `ConfigurationError` lists the problems of all of them.
+ */
 export function buildApp(options: BuildAppOptions): App {
   const envs = options.environments ?? environments;
   validateEnvironments(envs);

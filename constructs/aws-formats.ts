@@ -1,14 +1,44 @@
-import { Token } from "cdktf";
-import { checkOneOf, checkPattern } from "./validation";
+import { oneOf, text } from "./field-schemas";
 
 /**
- * Formats of AWS identifiers that constructs accept as props. A value that is a token
- * (an attribute of another resource) is known only at apply time and is not checked.
+ * Formats of the AWS names and identifiers that constructs accept as props, each with
+ * the words a message uses for it.
+ */
+
+/** A region name, e.g. `eu-west-1`, `us-gov-west-1`, `cn-north-1`, as a pattern's source. */
+const REGION = String.raw`[a-z]{2}(?:-[a-z]+)+-\d+`;
+const REGION_PATTERN = new RegExp(`^${REGION}$`);
+const ZONE_PATTERN = new RegExp(`^${REGION}[a-z]$`);
+
+/** A region name, e.g. `us-east-1`. */
+export function region() {
+  return text(REGION_PATTERN, "an AWS region name such as us-east-1");
+}
+
+/** An availability zone name: its region's name and a letter, e.g. `eu-west-1a`. */
+export function availabilityZone() {
+  return text(ZONE_PATTERN, "an availability zone such as eu-west-1a");
+}
+
+/** The region of an availability zone name. */
+export function regionOfZone(zone: string): string {
+  return zone.slice(0, -1);
+}
+
+/** Lambda function names: 1–64 letters, digits, `-` or `_`. */
+export function lambdaFunctionName(description = "1 to 64 letters, digits, - or _") {
+  return text(/^[A-Za-z0-9_-]{1,64}$/, description);
+}
+
+/**
+ * Identifiers that other resources produce. A token (an attribute of another resource,
+ * known only at apply time) passes unchecked.
  */
 const IDENTIFIER_FORMATS = {
   "kms-key-arn": {
-    pattern:
-      /^arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:key\/(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+    pattern: new RegExp(
+      String.raw`^arn:aws(?:-[a-z]+)*:kms:${REGION}:\d{12}:key/(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
+    ),
     description: "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias ARN)",
   },
   "iam-principal-arn": {
@@ -25,11 +55,15 @@ const IDENTIFIER_FORMATS = {
 
 export type AwsIdentifierKind = keyof typeof IDENTIFIER_FORMATS;
 
-/** Checks that `value` has the format of `kind`, unless it is a token. */
-export function checkAwsIdentifier(field: string, value: string, kind: AwsIdentifierKind): void {
-  if (Token.isUnresolved(value)) return;
+/** An identifier of `kind`, or a token. */
+export function awsIdentifier(kind: AwsIdentifierKind) {
   const { pattern, description } = IDENTIFIER_FORMATS[kind];
-  checkPattern(field, value, pattern, description);
+  return text(pattern, description, { tokens: true });
+}
+
+/** The region of a KMS key ARN. */
+export function regionOfKeyArn(keyArn: string): string {
+  return keyArn.split(":")[3];
 }
 
 /** The retention periods, in days, that CloudWatch Logs accepts for a log group. */
@@ -37,7 +71,7 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** Checks a log group retention period against {@link LOG_RETENTION_DAYS}. */
-export function checkLogRetentionDays(field: string, days: number): void {
-  checkOneOf<number>(field, days, LOG_RETENTION_DAYS);
+/** A log group retention period from {@link LOG_RETENTION_DAYS}. */
+export function logRetentionDays() {
+  return oneOf(LOG_RETENTION_DAYS);
 }

@@ -2,81 +2,135 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import {
-  CLONE_SUFFIX,
-  type DatabaseSecretValue,
-  ENGINES,
-  type Engine,
-  IDENTIFIER_PATTERN,
-  MAX_USERNAME_LENGTH,
-  PRIVILEGES,
-  type Privilege,
-  SEED_STAGE,
-} from "../shared/secret-contract";
-import type { RotationFunction } from "./rotation-function";
-import { SecretBase, type SecretBaseProps } from "./secret-base";
-import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";
-
-/** When the secret rotates. */
-export type RotationSchedule =
-  /** Every N days, 1–1000. */
-  | { readonly automaticallyAfterDays: number }
-  /**
-   * A `rate(<N> hours|days)` or `cron(...)` expression, and optionally the length of the
-   * window in which the rotation runs, `<N>h` with N from 1 to 24.
-   */
-  | { readonly scheduleExpression: string; readonly duration?: string };
-
-/** Props of {@link DatabaseCredentialSecret}. */
-export interface DatabaseCredentialSecretProps extends SecretBaseProps {
-  /** Engine of the database, the secret's `engine`. */
-  readonly engine: Engine;
-  /** Endpoint address of the database (or cluster writer), the secret's `host`. */
-  readonly host: string;
-  /** Port of the database, the secret's `port`. */
-  readonly port: number;
-  /** Name of the database the user gets privileges on, the secret's `dbname`. */
-  readonly databaseName: string;
-  /**
-   * DB instance identifier, or DB cluster identifier for Aurora engines: the secret's
-   * `dbInstanceIdentifier` or `dbClusterIdentifier`.
-   */
-  readonly databaseIdentifier: string;
-  /** ARN of the master user's secret (the RDS-managed one), the secret's `masterarn`. */
-  readonly masterSecretArn: string;
-  /** The master user's name: the application user must be a different user. */
-  readonly masterUsername: string;
-  /**
-   * The application user's name: a letter or `_`, then letters, digits or `_`; at most 32
-   * characters for MySQL and Aurora MySQL, 80 for MariaDB, 63 for PostgreSQL-family
-   * engines (the rotation function's limits), minus the length of `_clone` with the
-   * alternating-users strategy (the clone user's name must fit too). Not the master
-   * user, not reserved by RDS (`rdsadmin`, `rds_*`, `pg_*`).
-   */
-  readonly username: string;
-  /** Privileges the first rotation grants on the database: at least one of SELECT, INSERT, UPDATE, DELETE. */
-  readonly privileges: readonly Privilege[];
-  /** The function that rotates the secret; its strategy is the secret's. */
-  readonly rotationFunction: RotationFunction;
-  /**
-   * When Secrets Manager rotates: every N days (1–1000), or a `rate(N hours|days)` /
-   * `cron(...)` expression with an optional window such as `3h` (1h–24h).
-   * @default { automaticallyAfterDays: 30 }
-   */
-  readonly rotation?: RotationSchedule;
-  /**
-   * Resources the first rotation needs besides the function, its permissions and the seed
-   * version, typically the database's and the Secrets Manager endpoint's ingress rules
-   * from the function's security group. The rotation starts as soon as the schedule
-   * exists (`rotate_immediately`), so it must wait for them.
-   * @default []
-   */
-  readonly rotationDependsOn?: readonly ITerraformDependable[];
-}
+import * as v from "valibot";
+import { type DatabaseSecretValue, ENGINES, PRIVILEGES, SEED_STAGE } from "../shared/secret-contract";
+import { applicationUsernameProblem, identifierKeyOf } from "./database-engines";
+import { RotationFunction } from "./rotation-function";
+import { SecretBase, SecretBasePropsSchema } from "./secret-base";
+import { anyString, integer, list, oneOf, stringWhere } from "./field-schemas";
+import { settings } from "./settings-schema";
+import { allowed, parseProps } from "./validation";
 
 const RATE = /^rate\((\d+) (hours?|days?)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 const DURATION = /^(\d+)h$/;
+
+/** `rate(<N> hours)` with N ≥ 4, `rate(<N> days)` with N from 1 to 1000, or `cron(<6 fields>)`. */
+function isScheduleExpression(expression: string): boolean {
+  const rate = RATE.exec(expression);
+  if (rate === null) return CRON.test(expression);
+  const n = Number(rate[1]);
+  return rate[2].startsWith("hour") ? n >= 4 : n >= 1 && n <= 1000;
+}
+
+/** When the secret rotates: every N days, or on a schedule expression. */
+export const RotationScheduleSchema = settings(
+  {
+    /** Every N days, 1–1000. */
+    automaticallyAfterDays: v.optional(integer(1, 1000)),
+    /** A `rate(<N> hours)` (N ≥ 4), `rate(<N> days)` (N from 1 to 1000) or `cron(...)` expression. */
+    scheduleExpression: v.optional(
+      stringWhere(
+        "rate(<N> hours) with N ≥ 4, rate(<N> days) with N from 1 to 1000, or cron(<6 fields>)",
+        isScheduleExpression,
+      ),
+    ),
+    /** With `scheduleExpression`: the length of the window in which the rotation runs, `<N>h` with N from 1 to 24. */
+    duration: v.optional(
+      stringWhere("<N>h with N from 1 to 24, e.g. 3h", (duration) => {
+        const hours = Number(DURATION.exec(duration)?.[1]);
+        return hours >= 1 && hours <= 24;
+      }),
+    ),
+  },
+  [
+    {
+      fields: ["automaticallyAfterDays", "scheduleExpression"],
+      check: ({ automaticallyAfterDays, scheduleExpression }, report) => {
+        if ((automaticallyAfterDays === undefined) === (scheduleExpression === undefined)) {
+          const which = automaticallyAfterDays === undefined ? "neither" : "both";
+          report([], `sets ${which} automaticallyAfterDays ${which === "both" ? "and" : "nor"} scheduleExpression; allowed: exactly one of them`);
+        }
+      },
+    },
+    {
+      fields: ["automaticallyAfterDays", "duration"],
+      check: ({ automaticallyAfterDays, duration }, report) => {
+        if (automaticallyAfterDays !== undefined && duration !== undefined) {
+          report(["duration"], "is set with automaticallyAfterDays; allowed: only with scheduleExpression");
+        }
+      },
+    },
+  ],
+);
+
+/** Props of {@link DatabaseCredentialSecret}. */
+export const DatabaseCredentialSecretPropsSchema = settings(
+  {
+    ...SecretBasePropsSchema.entries,
+    /** Engine of the database, the secret's `engine`. */
+    engine: oneOf(ENGINES),
+    /** Endpoint address of the database (or cluster writer), the secret's `host`. */
+    host: anyString("a host name"),
+    /** Port of the database, the secret's `port`. */
+    port: integer(1, 65535, { tokens: true }),
+    /** Name of the database the user gets privileges on, the secret's `dbname`. */
+    databaseName: anyString("a database name"),
+    /**
+     * DB instance identifier, or DB cluster identifier for Aurora engines: the secret's
+     * `dbInstanceIdentifier` or `dbClusterIdentifier`.
+     */
+    databaseIdentifier: anyString("a DB instance or cluster identifier"),
+    /** ARN of the master user's secret (the RDS-managed one), the secret's `masterarn`. */
+    masterSecretArn: anyString("a secret ARN"),
+    /** The master user's name: the application user must be a different user. */
+    masterUsername: anyString("a user name"),
+    /**
+     * The application user's name: a letter or `_`, then letters, digits or `_`; at most 32
+     * characters for MySQL and Aurora MySQL, 80 for MariaDB, 63 for PostgreSQL-family
+     * engines (the rotation function's limits), minus the length of `_clone` with the
+     * alternating-users strategy (the clone user's name must fit too). Not the master
+     * user, not reserved by RDS (`rdsadmin`, `rds_*`, `pg_*`).
+     */
+    username: anyString("a user name"),
+    /** Privileges the first rotation grants on the database: at least one of SELECT, INSERT, UPDATE, DELETE. */
+    privileges: list(oneOf(PRIVILEGES), "privileges", { min: 1 }),
+    /** The function that rotates the secret; its strategy is the secret's. */
+    rotationFunction: v.instance(RotationFunction, allowed("a RotationFunction")),
+    /**
+     * When Secrets Manager rotates: every N days (1–1000), or a `rate(N hours|days)` /
+     * `cron(...)` expression with an optional window such as `3h` (1h–24h).
+     * @default { automaticallyAfterDays: 30 }
+     */
+    rotation: v.optional(RotationScheduleSchema, { automaticallyAfterDays: 30 }),
+    /**
+     * Resources the first rotation needs besides the function, its permissions and the seed
+     * version, typically the database's and the Secrets Manager endpoint's ingress rules
+     * from the function's security group. The rotation starts as soon as the schedule
+     * exists (`rotate_immediately`), so it must wait for them.
+     * @default []
+     */
+    rotationDependsOn: v.optional(
+      v.array(
+        v.custom<ITerraformDependable>((value) => typeof value === "object" && value !== null && "fqn" in value),
+        allowed("a list of Terraform resources"),
+      ),
+      [],
+    ),
+  },
+  [
+    {
+      fields: ["engine", "username", "masterUsername", "rotationFunction"],
+      check: ({ engine, username, masterUsername, rotationFunction }, report) => {
+        const problem = applicationUsernameProblem({ username, engine, masterUsername, strategy: rotationFunction.strategy });
+        if (problem !== undefined) report(["username"], problem);
+      },
+    },
+  ],
+);
+
+/** Props of {@link DatabaseCredentialSecret}. */
+export type DatabaseCredentialSecretProps = v.InferInput<typeof DatabaseCredentialSecretPropsSchema>;
 
 /**
  * The credential secret of an application's database user (BRIEF decision 1).
@@ -93,13 +147,8 @@ export class DatabaseCredentialSecret extends SecretBase {
   /** The application user's name. */
   public readonly username: string;
 
-  constructor(scope: Construct, id: string, props: DatabaseCredentialSecretProps) {
-    checkOneOf("engine", props.engine, ENGINES);
-    checkUsername(props);
-    checkDistinctList("privileges", props.privileges, 1);
-    props.privileges.forEach((p, i) => checkOneOf(`privileges[${i}]`, p, PRIVILEGES));
-    const rotationRules = rotationRulesOf(props.rotation ?? { automaticallyAfterDays: 30 });
-
+  constructor(scope: Construct, id: string, secretProps: DatabaseCredentialSecretProps) {
+    const props = parseProps(DatabaseCredentialSecretPropsSchema, secretProps);
     super(scope, id, props);
     this.username = props.username;
 
@@ -111,10 +160,8 @@ export class DatabaseCredentialSecret extends SecretBase {
       dbname: props.databaseName,
       masterarn: props.masterSecretArn,
       ssl: true,
-      ...(props.engine.startsWith("aurora-")
-        ? { dbClusterIdentifier: props.databaseIdentifier }
-        : { dbInstanceIdentifier: props.databaseIdentifier }),
-      privileges: [...props.privileges],
+      [identifierKeyOf(props.engine)]: props.databaseIdentifier,
+      privileges: props.privileges,
     } satisfies DatabaseSecretValue;
     const seed = new SecretsmanagerSecretVersion(this, "SeedVersion", {
       secretId: this.secret.id,
@@ -133,85 +180,9 @@ export class DatabaseCredentialSecret extends SecretBase {
     new SecretsmanagerSecretRotation(this, "Rotation", {
       secretId: this.secret.id,
       rotationLambdaArn: rotationFunction.functionArn,
-      rotationRules,
+      rotationRules: props.rotation,
       rotateImmediately: true,
-      dependsOn: [seed, rotationFunction.invokePermission, grant, ...(props.rotationDependsOn ?? [])],
+      dependsOn: [seed, rotationFunction.invokePermission, grant, ...props.rotationDependsOn],
     });
-  }
-}
-
-function checkUsername(props: DatabaseCredentialSecretProps): void {
-  const engineMax = MAX_USERNAME_LENGTH[props.engine];
-  const alternating = props.rotationFunction.strategy === "alternating-users";
-  const maxLength = engineMax - (alternating ? CLONE_SUFFIX.length : 0);
-  const why = alternating ? ` (${engineMax} minus ${CLONE_SUFFIX} of the alternating users' clone)` : "";
-  checkPattern("username", props.username, IDENTIFIER_PATTERN, "a letter or _, then letters, digits or _");
-  if (props.username.length > maxLength) {
-    throw new ValidationError(
-      "username",
-      `is ${JSON.stringify(props.username)} (${props.username.length} characters); allowed: at most ${maxLength} characters for ${props.engine}${why}`,
-    );
-  }
-  const lower = props.username.toLowerCase();
-  if (lower === props.masterUsername.toLowerCase()) {
-    throw new ValidationError(
-      "username",
-      `is the master user ${JSON.stringify(props.masterUsername)}; allowed: an application user of its own`,
-    );
-  }
-  if (lower === "rdsadmin" || lower.startsWith("rds_") || lower.startsWith("pg_")) {
-    throw new ValidationError(
-      "username",
-      `is ${JSON.stringify(props.username)}, reserved by RDS or the engine; allowed: a name that is not rdsadmin and does not start with rds_ or pg_`,
-    );
-  }
-}
-
-/** The `rotation_rules` block of a schedule, after checking it. */
-function rotationRulesOf(schedule: RotationSchedule): {
-  automaticallyAfterDays?: number;
-  scheduleExpression?: string;
-  duration?: string;
-} {
-  const days = "automaticallyAfterDays" in schedule ? schedule.automaticallyAfterDays : undefined;
-  const expression = "scheduleExpression" in schedule ? schedule.scheduleExpression : undefined;
-  const duration = "duration" in schedule ? schedule.duration : undefined;
-  if ((days === undefined) === (expression === undefined)) {
-    throw new ValidationError(
-      "rotation",
-      `sets ${days === undefined ? "neither automaticallyAfterDays nor scheduleExpression" : "both automaticallyAfterDays and scheduleExpression"}; allowed: exactly one of them`,
-    );
-  }
-  if (days !== undefined) {
-    checkIntegerRange("rotation.automaticallyAfterDays", days, 1, 1000);
-    if (duration !== undefined) {
-      throw new ValidationError("rotation.duration", "is set with automaticallyAfterDays; allowed: only with scheduleExpression");
-    }
-    return { automaticallyAfterDays: days };
-  }
-  checkScheduleExpression(expression as string);
-  if (duration !== undefined) {
-    const hours = DURATION.exec(duration)?.[1];
-    if (hours === undefined || Number(hours) < 1 || Number(hours) > 24) {
-      throw new ValidationError("rotation.duration", `is ${JSON.stringify(duration)}; allowed: <N>h with N from 1 to 24, e.g. 3h`);
-    }
-  }
-  return { scheduleExpression: expression, duration };
-}
-
-function checkScheduleExpression(expression: string): void {
-  const field = "rotation.scheduleExpression";
-  const allowed = "rate(<N> hours) with N ≥ 4, rate(<N> days) with N from 1 to 1000, or cron(<6 fields>)";
-  const rate = RATE.exec(expression);
-  if (rate !== null) {
-    const n = Number(rate[1]);
-    const inHours = rate[2].startsWith("hour");
-    if (inHours ? n < 4 : n < 1 || n > 1000) {
-      throw new ValidationError(field, `is ${JSON.stringify(expression)}; allowed: ${allowed}`);
-    }
-    return;
-  }
-  if (!CRON.test(expression)) {
-    throw new ValidationError(field, `is ${JSON.stringify(expression)}; allowed: ${allowed}`);
   }
 }

@@ -1,56 +1,65 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct, type IConstruct } from "constructs";
-import { checkAwsIdentifier } from "./aws-formats";
+import * as v from "valibot";
+import { awsIdentifier } from "./aws-formats";
 import { AwsContext } from "./aws-context";
 import { policyDocument, type PolicyStatement } from "./policy-document";
-import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern } from "./validation";
+import { anyString, integer, kind, list, text, variantOf } from "./field-schemas";
+import { settings } from "./settings-schema";
+import { parseProps } from "./validation";
 
-/** Where the key that encrypts the secrets, the database and the logs comes from. */
-export const ENCRYPTION_KINDS = ["aws-managed", "customer-managed", "existing"] as const;
-export type EncryptionKind = (typeof ENCRYPTION_KINDS)[number];
+const ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 
 /** The AWS-managed keys (`aws/secretsmanager`, `aws/rds`, ...): no key resource and no key policy of ours. */
-export interface AwsManagedKeyProps {
+export const AwsManagedKeySchema = settings({
   /** Use each service's AWS-managed key; consumers omit `kms_key_id`. */
-  readonly kind: "aws-managed";
-}
+  kind: kind("aws-managed"),
+});
 
 /** A new customer-managed key with automatic rotation and a least-privilege key policy. */
-export interface CustomerManagedKeyProps {
+export const CustomerManagedKeySchema = settings({
   /** Create a new key. */
-  readonly kind: "customer-managed";
+  kind: kind("customer-managed"),
   /**
    * Alias of the key: `alias/` followed by letters, digits, `/`, `_` or `-`, at most 256
    * characters, not under `alias/aws/`. Typically `alias/<environment>-secrets`.
    */
-  readonly aliasName: string;
+  aliasName: text(ALIAS_PATTERN, "alias/ followed by 1 to 250 letters, digits, /, _ or -, not under alias/aws/"),
   /** Description of the key. @default "Encrypts secrets, database storage and logs" */
-  readonly description?: string;
+  description: v.optional(anyString(), "Encrypts secrets, database storage and logs"),
   /** Waiting period before a deleted key is destroyed, 7–30 days. @default 30 */
-  readonly deletionWindowDays?: number;
+  deletionWindowDays: v.optional(integer(7, 30), 30),
   /**
    * IAM role or user ARNs allowed to administer the key (not to use it), besides the
    * account root, which always may.
    * @default []
    */
-  readonly adminPrincipalArns?: readonly string[];
-}
+  adminPrincipalArns: v.optional(list(awsIdentifier("iam-principal-arn"), "IAM principal ARNs"), []),
+});
 
 /**
  * A key that already exists. Its key policy is not managed here: it must let Secrets
  * Manager, RDS and CloudWatch Logs use the key, and EventBridge and CloudWatch alarms
  * publish to topics encrypted with it, as the policy of a customer-managed key does.
  */
-export interface ExistingKeyProps {
+export const ExistingKeySchema = settings({
   /** Use an existing key. */
-  readonly kind: "existing";
+  kind: kind("existing"),
   /** ARN of the key, `arn:<partition>:kms:<region>:<account>:key/<key id>` (an alias ARN is not accepted). */
-  readonly keyArn: string;
-}
+  keyArn: awsIdentifier("kms-key-arn"),
+});
 
-/** Props of {@link EncryptionKey}: one variant per {@link EncryptionKind}. */
-export type EncryptionKeyProps = AwsManagedKeyProps | CustomerManagedKeyProps | ExistingKeyProps;
+/** Props of {@link EncryptionKey}, one variant per {@link EncryptionKind}. */
+export const EncryptionKeyPropsSchema = variantOf("kind", [AwsManagedKeySchema, CustomerManagedKeySchema, ExistingKeySchema]);
+
+/** Props of {@link EncryptionKey}. */
+export type EncryptionKeyProps = v.InferInput<typeof EncryptionKeyPropsSchema>;
+
+/** Where the key that encrypts the secrets, the database and the logs comes from. */
+export type EncryptionKind = EncryptionKeyProps["kind"];
+
+type CustomerManagedKey = v.InferOutput<typeof CustomerManagedKeySchema>;
 
 /** Key administration without use: what the account root and the admin principals get. */
 const ADMIN_ACTIONS = [
@@ -92,8 +101,6 @@ const VIA_SERVICE_ACTIONS = [
 /** What a service needs to publish to an SNS topic encrypted with the key. */
 const TOPIC_PUBLISHER_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"];
 
-const ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
-
 /**
  * The KMS key of an environment: the AWS-managed keys, a new customer-managed key, or an
  * existing key.
@@ -118,9 +125,9 @@ export class EncryptionKey extends Construct {
   /** The alias, `alias/...`, of a new customer-managed key; otherwise `undefined`. */
   public readonly aliasName: string | undefined;
 
-  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+  constructor(scope: Construct, id: string, keyProps: EncryptionKeyProps) {
     super(scope, id);
-    checkOneOf("kind", props.kind, ENCRYPTION_KINDS);
+    const props = parseProps(EncryptionKeyPropsSchema, keyProps);
     this.kind = props.kind;
     switch (props.kind) {
       case "aws-managed":
@@ -134,7 +141,6 @@ export class EncryptionKey extends Construct {
         break;
       }
       case "existing":
-        checkAwsIdentifier("keyArn", props.keyArn, "kms-key-arn");
         this.keyArn = props.keyArn;
         this.aliasName = undefined;
         break;
@@ -142,24 +148,12 @@ export class EncryptionKey extends Construct {
     this.isCustomerManaged = this.keyArn !== undefined;
   }
 
-  private createKey(props: CustomerManagedKeyProps): KmsKey {
-    const deletionWindowDays = props.deletionWindowDays ?? 30;
-    const adminPrincipalArns = props.adminPrincipalArns ?? [];
-    checkPattern(
-      "aliasName",
-      props.aliasName,
-      ALIAS_PATTERN,
-      "alias/ followed by 1 to 250 letters, digits, /, _ or -, not under alias/aws/"
-    );
-    checkIntegerRange("deletionWindowDays", deletionWindowDays, 7, 30);
-    checkDistinctList("adminPrincipalArns", adminPrincipalArns, 0);
-    adminPrincipalArns.forEach((arn, i) => checkAwsIdentifier(`adminPrincipalArns[${i}]`, arn, "iam-principal-arn"));
-
+  private createKey(props: CustomerManagedKey): KmsKey {
     const key = new KmsKey(this, "Key", {
-      description: props.description ?? "Encrypts secrets, database storage and logs",
+      description: props.description,
       enableKeyRotation: true,
-      deletionWindowInDays: deletionWindowDays,
-      policy: policyDocument(this.keyPolicyStatements(adminPrincipalArns)),
+      deletionWindowInDays: props.deletionWindowDays,
+      policy: policyDocument(this.keyPolicyStatements(props.adminPrincipalArns)),
     });
     new KmsAlias(this, "Alias", { name: props.aliasName, targetKeyId: key.keyId });
     return key;

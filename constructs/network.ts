@@ -1,9 +1,6 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultNetworkAcl, type DefaultNetworkAclIngress } from "@cdktf/provider-aws/lib/default-network-acl";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
-import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
@@ -16,11 +13,15 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import * as v from "valibot";
 import { AwsContext } from "./aws-context";
-import { checkAwsIdentifier, checkLogRetentionDays } from "./aws-formats";
+import { availabilityZone, awsIdentifier, logRetentionDays, regionOfZone } from "./aws-formats";
+import { createFlowLogs } from "./network-flow-logs";
+import { CIDR_PATTERN, type SubnetLayout, subnetLayout } from "./network-subnet-layout";
 import { policyDocument } from "./policy-document";
-import { serviceRole } from "./service-role";
-import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";
+import { kind, list, oneOf, text, variantOf } from "./field-schemas";
+import { settings } from "./settings-schema";
+import { allowed, checkValue, invalid, parseProps, show } from "./validation";
 
 /** How functions in the private subnets reach the Secrets Manager API. */
 export const SECRETS_MANAGER_ACCESS = ["vpc-endpoint", "nat-gateway"] as const;
@@ -28,80 +29,132 @@ export type SecretsManagerAccess = (typeof SECRETS_MANAGER_ACCESS)[number];
 
 /** One NAT gateway for every zone, or one per zone. */
 export const NAT_GATEWAY_MODES = ["single", "per-zone"] as const;
-export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
-
-/** Whether the VPC is created here or already exists. */
-export const NETWORK_KINDS = ["new", "existing"] as const;
-export type NetworkKind = (typeof NETWORK_KINDS)[number];
 
 /** Props shared by both kinds of {@link Network}. */
-interface NetworkBaseProps {
+const NETWORK_BASE_ENTRIES = {
   /**
    * Prefix of resource names and `Name` tags: a lower-case letter, then lower-case
    * letters, digits or `-`, at most 32 characters. Typically the environment name.
    */
-  readonly namePrefix: string;
+  namePrefix: text(/^[a-z][a-z0-9-]{0,31}$/, "a lower-case letter, then lower-case letters, digits or -, at most 32 characters"),
   /**
    * How the private subnets reach Secrets Manager: `vpc-endpoint` creates an interface
    * endpoint with private DNS (its security group admits only the groups registered with
    * {@link Network.allowSecretsManagerAccessFrom}); `nat-gateway` routes to the internet
    * through NAT gateways (for an existing VPC: the subnets already do).
    */
-  readonly secretsManagerAccess: SecretsManagerAccess;
-}
+  secretsManagerAccess: oneOf(SECRETS_MANAGER_ACCESS),
+};
 
 /** A new VPC with one private subnet per availability zone. */
-export interface NewNetworkProps extends NetworkBaseProps {
-  /** Create the VPC. */
-  readonly kind: "new";
-  /**
-   * IPv4 CIDR of the VPC, a network address with a prefix length from 16 to 24. The
-   * lower half holds the private subnets, one per zone; the upper half the public subnets
-   * of the NAT gateways. Each subnet must be at least a /28.
-   */
-  readonly cidrBlock: string;
-  /** Distinct availability zones of one region, at least two, e.g. `["eu-west-1a", "eu-west-1b"]`. */
-  readonly availabilityZones: readonly string[];
-  /**
-   * With `vpc-endpoint`: how many zones (the first ones listed) get an endpoint
-   * interface, from 1 (cheapest) to the number of zones (resilient to a zone outage).
-   * @default the number of availabilityZones
-   */
-  readonly endpointZoneCount?: number;
-  /**
-   * With `nat-gateway`: one NAT gateway shared by every zone, or one per zone (resilient
-   * to a zone outage).
-   * @default "single"
-   */
-  readonly natGateways?: NatGatewayMode;
-  /**
-   * Retention in days of the VPC flow logs (all traffic) in CloudWatch Logs, one of the
-   * values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...).
-   * @default no flow logs
-   */
-  readonly flowLogRetentionDays?: number;
-  /**
-   * ARN of the KMS key that encrypts the flow log group; only with `flowLogRetentionDays`.
-   * @default CloudWatch Logs' own encryption
-   */
-  readonly flowLogKmsKeyArn?: string;
-}
+export const NewNetworkPropsSchema = settings(
+  {
+    /** Create the VPC. */
+    kind: kind("new"),
+    ...NETWORK_BASE_ENTRIES,
+    /**
+     * IPv4 CIDR of the VPC, a network address with a prefix length from 16 to 24. The
+     * lower half holds the private subnets, one per zone; the upper half the public subnets
+     * of the NAT gateways. Each subnet must be at least a /28.
+     */
+    cidrBlock: text(CIDR_PATTERN, "an IPv4 CIDR with a prefix length from 16 to 24, e.g. 10.0.0.0/16"),
+    /** Distinct availability zones of one region, at least two, e.g. `["eu-west-1a", "eu-west-1b"]`. */
+    availabilityZones: list(availabilityZone(), "availability zones", { min: 2 }),
+    /**
+     * With `vpc-endpoint`: how many zones (the first ones listed) get an endpoint
+     * interface, from 1 (cheapest) to the number of zones (resilient to a zone outage).
+     * @default the number of availabilityZones
+     */
+    endpointZoneCount: v.optional(v.number(allowed("an integer from 1 to the number of availabilityZones"))),
+    /**
+     * With `nat-gateway`: one NAT gateway shared by every zone, or one per zone (resilient
+     * to a zone outage).
+     * @default "single"
+     */
+    natGateways: v.optional(oneOf(NAT_GATEWAY_MODES)),
+    /**
+     * Retention in days of the VPC flow logs (all traffic) in CloudWatch Logs, one of the
+     * values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...).
+     * @default no flow logs
+     */
+    flowLogRetentionDays: v.optional(logRetentionDays()),
+    /**
+     * ARN of the KMS key that encrypts the flow log group; only with `flowLogRetentionDays`.
+     * @default CloudWatch Logs' own encryption
+     */
+    flowLogKmsKeyArn: v.optional(awsIdentifier("kms-key-arn")),
+  },
+  [
+    {
+      fields: ["availabilityZones"],
+      check: ({ availabilityZones }, report) => {
+        const region = regionOfZone(availabilityZones[0]);
+        availabilityZones.forEach((zone, i) => {
+          if (regionOfZone(zone) !== region) {
+            report(
+              ["availabilityZones", i],
+              `is ${show(zone)}; allowed: a zone of region ${region}, the region of availabilityZones[0]`,
+            );
+          }
+        });
+      },
+    },
+    {
+      fields: ["cidrBlock", "availabilityZones"],
+      check: ({ cidrBlock, availabilityZones }, report) => {
+        const planned = subnetLayout(cidrBlock, availabilityZones.length);
+        if ("problem" in planned) report(["cidrBlock"], planned.problem);
+      },
+    },
+    {
+      fields: ["secretsManagerAccess", "availabilityZones", "endpointZoneCount", "natGateways"],
+      check: ({ secretsManagerAccess, availabilityZones, endpointZoneCount, natGateways }, report) => {
+        const zones = availabilityZones.length;
+        if (secretsManagerAccess === "vpc-endpoint") {
+          if (natGateways !== undefined) {
+            report(["natGateways"], 'is set; allowed only with secretsManagerAccess "nat-gateway"');
+          }
+          if (endpointZoneCount !== undefined && !(Number.isInteger(endpointZoneCount) && endpointZoneCount >= 1 && endpointZoneCount <= zones)) {
+            report(["endpointZoneCount"], `is ${show(endpointZoneCount)}; allowed: an integer from 1 to ${zones}`);
+          }
+        } else if (endpointZoneCount !== undefined) {
+          report(["endpointZoneCount"], 'is set; allowed only with secretsManagerAccess "vpc-endpoint"');
+        }
+      },
+    },
+    {
+      fields: ["flowLogRetentionDays", "flowLogKmsKeyArn"],
+      check: ({ flowLogRetentionDays, flowLogKmsKeyArn }, report) => {
+        if (flowLogRetentionDays === undefined && flowLogKmsKeyArn !== undefined) {
+          report(["flowLogKmsKeyArn"], "is set; allowed only with flowLogRetentionDays");
+        }
+      },
+    },
+  ],
+);
 
 /** An existing VPC: nothing is created but the Secrets Manager endpoint, if chosen. */
-export interface ExistingNetworkProps extends NetworkBaseProps {
+export const ExistingNetworkPropsSchema = settings({
   /** Use an existing VPC. */
-  readonly kind: "existing";
+  kind: kind("existing"),
+  ...NETWORK_BASE_ENTRIES,
   /** ID of the VPC, `vpc-...`; with `vpc-endpoint` it needs DNS support and DNS hostnames enabled. */
-  readonly vpcId: string;
+  vpcId: awsIdentifier("vpc-id"),
   /**
    * Private subnets of the VPC, at least two, each in a different zone: the database and
    * the rotation function use them, and with `vpc-endpoint` each gets an endpoint interface.
    */
-  readonly subnetIds: readonly string[];
-}
+  subnetIds: list(awsIdentifier("subnet-id"), "subnet IDs", { min: 2 }),
+});
 
-/** Props of {@link Network}: one variant per {@link NetworkKind}. */
-export type NetworkProps = NewNetworkProps | ExistingNetworkProps;
+/** Props of {@link Network}: a new VPC (`kind: "new"`) or an existing one (`kind: "existing"`). */
+export const NetworkPropsSchema = variantOf("kind", [NewNetworkPropsSchema, ExistingNetworkPropsSchema]);
+
+export type NewNetworkProps = v.InferInput<typeof NewNetworkPropsSchema>;
+export type ExistingNetworkProps = v.InferInput<typeof ExistingNetworkPropsSchema>;
+/** Props of {@link Network}. */
+export type NetworkProps = v.InferInput<typeof NetworkPropsSchema>;
+type NewNetworkSettings = v.InferOutput<typeof NewNetworkPropsSchema>;
 
 const HTTPS_PORT = 443;
 const ANYWHERE = "0.0.0.0/0";
@@ -114,12 +167,6 @@ const RETURN_TRAFFIC_PORT_RANGES: readonly (readonly [number, number])[] = [
   [1024, 3388],
   [3390, 65535],
 ];
-const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
-const AVAILABILITY_ZONE_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+[a-z]$/;
-const CIDR_PATTERN =
-  /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(?:1[6-9]|2[0-4])$/;
-/** AWS's smallest subnet. */
-const MAX_SUBNET_PREFIX = 28;
 
 /**
  * The network of the database and the rotation function: private subnets in at least two
@@ -156,21 +203,15 @@ export class Network extends Construct {
 
   private readonly natRoutes: Route[] = [];
 
-  constructor(scope: Construct, id: string, props: NetworkProps) {
+  constructor(scope: Construct, id: string, networkProps: NetworkProps) {
     super(scope, id);
-    checkOneOf("kind", props.kind, NETWORK_KINDS);
-    checkPattern(
-      "namePrefix",
-      props.namePrefix,
-      NAME_PREFIX_PATTERN,
-      "a lower-case letter, then lower-case letters, digits or -, at most 32 characters"
-    );
-    checkOneOf("secretsManagerAccess", props.secretsManagerAccess, SECRETS_MANAGER_ACCESS);
+    const props = parseProps(NetworkPropsSchema, networkProps);
     this.secretsManagerAccess = props.secretsManagerAccess;
 
     let endpointSubnetIds: string[];
     if (props.kind === "new") {
-      const layout = validateNewNetwork(props);
+      // The props schema has refused a block too small for the zones.
+      const { layout } = subnetLayout(props.cidrBlock, props.availabilityZones.length) as { layout: SubnetLayout };
       const vpc = new Vpc(this, "Vpc", {
         cidrBlock: props.cidrBlock,
         enableDnsSupport: true,
@@ -182,14 +223,16 @@ export class Network extends Construct {
       this.privateSubnetIds = this.createSubnets(props, layout);
       endpointSubnetIds = this.privateSubnetIds.slice(0, props.endpointZoneCount ?? this.privateSubnetIds.length);
       if (props.flowLogRetentionDays !== undefined) {
-        this.createFlowLogs(props.namePrefix, props.flowLogRetentionDays, props.flowLogKmsKeyArn);
+        createFlowLogs(this, {
+          vpcId: this.vpcId,
+          name: props.namePrefix,
+          retentionDays: props.flowLogRetentionDays,
+          kmsKeyArn: props.flowLogKmsKeyArn,
+        });
       }
     } else {
-      checkAwsIdentifier("vpcId", props.vpcId, "vpc-id");
-      checkDistinctList("subnetIds", props.subnetIds, 2);
-      props.subnetIds.forEach((subnetId, i) => checkAwsIdentifier(`subnetIds[${i}]`, subnetId, "subnet-id"));
       this.vpcId = props.vpcId;
-      this.privateSubnetIds = [...props.subnetIds];
+      this.privateSubnetIds = props.subnetIds;
       endpointSubnetIds = this.privateSubnetIds;
     }
 
@@ -211,12 +254,12 @@ export class Network extends Construct {
    */
   public allowSecretsManagerAccessFrom(id: string, securityGroupId: string): VpcSecurityGroupIngressRule {
     if (this.secretsManagerEndpointSecurityGroupId === undefined) {
-      throw new ValidationError(
+      throw invalid(
         "secretsManagerAccess",
         `is "${this.secretsManagerAccess}"; allowSecretsManagerAccessFrom needs "vpc-endpoint"`
       );
     }
-    checkAwsIdentifier("securityGroupId", securityGroupId, "security-group-id");
+    checkValue("securityGroupId", awsIdentifier("security-group-id"), securityGroupId);
     return new VpcSecurityGroupIngressRule(this, id, {
       securityGroupId: this.secretsManagerEndpointSecurityGroupId,
       referencedSecurityGroupId: securityGroupId,
@@ -271,7 +314,7 @@ export class Network extends Construct {
    * ones, and ICMP "fragmentation needed" so that path MTU discovery works. Security
    * groups remain the stateful filter in front of every interface.
    */
-  private createDefaultNetworkAcl(props: NewNetworkProps, defaultNetworkAclId: string): void {
+  private createDefaultNetworkAcl(props: NewNetworkSettings, defaultNetworkAclId: string): void {
     const rule = (ruleNo: number, fields: Omit<DefaultNetworkAclIngress, "ruleNo" | "action">) => ({
       ruleNo,
       action: "allow",
@@ -301,7 +344,7 @@ export class Network extends Construct {
    * route table, and with `nat-gateway` the NAT gateways the route tables point to.
    * Returns the private subnet IDs.
    */
-  private createSubnets(props: NewNetworkProps, layout: SubnetLayout): string[] {
+  private createSubnets(props: NewNetworkSettings, layout: SubnetLayout): string[] {
     const name = props.namePrefix;
     const zones = props.availabilityZones;
     // Adopting the default security group removes all its rules: nothing can use it by accident.
@@ -382,131 +425,4 @@ export class Network extends Construct {
       }).id;
     });
   }
-
-  /** Flow logs of all traffic to a log group, through a role that only VPC Flow Logs of this account can assume. */
-  private createFlowLogs(name: string, retentionDays: number, kmsKeyArn: string | undefined): void {
-    const context = AwsContext.of(this);
-    const logGroup = new CloudwatchLogGroup(this, "FlowLogGroup", {
-      name: `/${name}/vpc-flow-logs`,
-      retentionInDays: retentionDays,
-      kmsKeyId: kmsKeyArn,
-    });
-    const role = serviceRole(this, "FlowLogRole", {
-      name: `${name}-vpc-flow-logs`,
-      description: `Delivers the flow logs of VPC ${name} to CloudWatch Logs`,
-      servicePrincipal: "vpc-flow-logs.amazonaws.com",
-      trustSid: "VpcFlowLogsOfThisAccount",
-      sourceArnLike: context.arn("ec2", "vpc-flow-log/*"),
-    });
-    new IamRolePolicy(this, "FlowLogRolePolicy", {
-      role: role.name,
-      name: "deliver-flow-logs",
-      policy: policyDocument([
-        {
-          Sid: "WriteFlowLogGroup",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          Resource: [logGroup.arn, `${logGroup.arn}:*`],
-        },
-        {
-          Sid: "DescribeLogGroups",
-          Effect: "Allow",
-          Action: "logs:DescribeLogGroups",
-          Resource: context.arn("logs", "log-group:*"),
-        },
-      ]),
-    });
-    new FlowLog(this, "FlowLog", {
-      vpcId: this.vpcId,
-      trafficType: "ALL",
-      logDestinationType: "cloud-watch-logs",
-      logDestination: logGroup.arn,
-      iamRoleArn: role.arn,
-      tags: { Name: name },
-    });
-  }
-}
-
-/** Validates the props of a new VPC; returns its subnet layout. */
-function validateNewNetwork(props: NewNetworkProps): SubnetLayout {
-  const zones = props.availabilityZones;
-  checkDistinctList("availabilityZones", zones, 2);
-  zones.forEach((zone, i) =>
-    checkPattern(`availabilityZones[${i}]`, zone, AVAILABILITY_ZONE_PATTERN, "an availability zone such as eu-west-1a")
-  );
-  if (new Set(zones.map((zone) => zone.slice(0, -1))).size > 1) {
-    throw new ValidationError("availabilityZones", `is ${JSON.stringify(zones)}; allowed: zones of a single region`);
-  }
-  const layout = subnetLayout(props.cidrBlock, zones.length);
-  if (props.secretsManagerAccess === "vpc-endpoint") {
-    if (props.natGateways !== undefined) {
-      throw new ValidationError("natGateways", 'is set; allowed only with secretsManagerAccess "nat-gateway"');
-    }
-    if (props.endpointZoneCount !== undefined) {
-      checkIntegerRange("endpointZoneCount", props.endpointZoneCount, 1, zones.length);
-    }
-  } else {
-    if (props.endpointZoneCount !== undefined) {
-      throw new ValidationError("endpointZoneCount", 'is set; allowed only with secretsManagerAccess "vpc-endpoint"');
-    }
-    if (props.natGateways !== undefined) {
-      checkOneOf("natGateways", props.natGateways, NAT_GATEWAY_MODES);
-    }
-  }
-  if (props.flowLogRetentionDays !== undefined) {
-    checkLogRetentionDays("flowLogRetentionDays", props.flowLogRetentionDays);
-  } else if (props.flowLogKmsKeyArn !== undefined) {
-    throw new ValidationError("flowLogKmsKeyArn", "is set; allowed only with flowLogRetentionDays");
-  }
-  if (props.flowLogKmsKeyArn !== undefined) {
-    checkAwsIdentifier("flowLogKmsKeyArn", props.flowLogKmsKeyArn, "kms-key-arn");
-  }
-  return layout;
-}
-
-/** CIDRs of the subnets: private subnet `i` in slot `i` of the lower half, public subnet `i` in slot `i` of the upper half. */
-interface SubnetLayout {
-  privateCidr(index: number): string;
-  publicCidr(index: number): string;
-}
-
-/**
- * Splits the VPC CIDR into equal subnets, enough for one private and one public subnet
- * per zone. Private subnets keep their CIDRs whether or not public subnets exist, so
- * switching between endpoint and NAT gateways never replaces them.
- */
-function subnetLayout(cidrBlock: string, zoneCount: number): SubnetLayout {
-  checkPattern(
-    "cidrBlock",
-    cidrBlock,
-    CIDR_PATTERN,
-    "an IPv4 CIDR with a prefix length from 16 to 24, e.g. 10.0.0.0/16"
-  );
-  const [address, prefixText] = cidrBlock.split("/");
-  const prefix = Number(prefixText);
-  const base = address.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
-  if (base % 2 ** (32 - prefix) !== 0) {
-    throw new ValidationError("cidrBlock", `is "${cidrBlock}"; allowed: a network address (no host bits set)`);
-  }
-  const halfBits = Math.ceil(Math.log2(zoneCount));
-  const subnetPrefix = prefix + 1 + halfBits;
-  if (subnetPrefix > MAX_SUBNET_PREFIX) {
-    throw new ValidationError(
-      "cidrBlock",
-      `is "${cidrBlock}"; allowed: a block large enough for ${
-        2 * zoneCount
-      } subnets of at least /${MAX_SUBNET_PREFIX} ` +
-        `(at most a /${MAX_SUBNET_PREFIX - 1 - halfBits} for ${zoneCount} zones)`
-    );
-  }
-  const subnetSize = 2 ** (32 - subnetPrefix);
-  const cidr = (slot: number): string => {
-    const start = base + slot * subnetSize;
-    const octets = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256);
-    return `${octets.join(".")}/${subnetPrefix}`;
-  };
-  return {
-    privateCidr: (index) => cidr(index),
-    publicCidr: (index) => cidr(2 ** halfBits + index),
-  };
 }

@@ -5,32 +5,38 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
-import { checkAwsIdentifier } from "./aws-formats";
+import * as v from "valibot";
+import { awsIdentifier, lambdaFunctionName } from "./aws-formats";
 import { AwsContext } from "./aws-context";
 import { policyDocument, type PolicyStatement } from "./policy-document";
-import { checkDistinctList, checkPattern } from "./validation";
+import { list, text } from "./field-schemas";
+import { settings } from "./settings-schema";
+import { parseProps } from "./validation";
 
 /** Props of {@link RotationAlerts}. */
-export interface RotationAlertsProps {
+export const RotationAlertsPropsSchema = settings({
   /**
    * Start of every name: topics `<prefix>-rotation-alerts` and `<prefix>-rotation-events`,
    * rules `<prefix>-rotation-failed` and `<prefix>-rotation-succeeded`. 1–40 letters,
    * digits, `-` or `_` (EventBridge rule names are limited to 64 characters).
    */
-  readonly namePrefix: string;
+  namePrefix: text(/^[A-Za-z0-9_-]{1,40}$/, "1 to 40 letters, digits, - or _"),
   /**
    * Names of the rotation functions whose `Errors` metric raises an alarm
    * (`<function>-errors`). Literal names, all different.
    * @default [] (no alarm)
    */
-  readonly rotationFunctionNames?: readonly string[];
+  rotationFunctionNames: v.optional(
+    list(lambdaFunctionName("a literal function name: 1 to 64 letters, digits, - or _"), "function names"),
+    [],
+  ),
   /**
    * E-mail addresses subscribed to the alerts topic. Each receives a confirmation
    * message; until it is confirmed, the subscription stays pending and Terraform cannot
    * delete it (SNS removes unconfirmed subscriptions after 3 days).
    * @default []
    */
-  readonly emailSubscribers?: readonly string[];
+  emailSubscribers: v.optional(list(text(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an e-mail address"), "e-mail addresses"), []),
   /**
    * ARN of the customer-managed KMS key that encrypts both topics. Its key policy must
    * let `events.amazonaws.com` and `cloudwatch.amazonaws.com` use it
@@ -41,12 +47,11 @@ export interface RotationAlertsProps {
    * cannot be used here: its key policy does not let EventBridge or CloudWatch alarms
    * publish. The messages carry no secret values, only event metadata.
    */
-  readonly kmsKeyArn?: string;
-}
+  kmsKeyArn: v.optional(awsIdentifier("kms-key-arn")),
+});
 
-const NAME_PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
-const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Props of {@link RotationAlerts}. */
+export type RotationAlertsProps = v.InferInput<typeof RotationAlertsPropsSchema>;
 
 /** Secrets Manager's rotation outcomes, as CloudTrail delivers them to EventBridge. */
 function rotationEventPattern(eventNames: readonly string[]): string {
@@ -81,18 +86,10 @@ export class RotationAlerts extends Construct {
   /** ARN of the rotation events topic (successful rotations). */
   public readonly eventsTopicArn: string;
 
-  constructor(scope: Construct, id: string, props: RotationAlertsProps) {
+  constructor(scope: Construct, id: string, alertsProps: RotationAlertsProps) {
     super(scope, id);
-    const functionNames = props.rotationFunctionNames ?? [];
-    const emails = props.emailSubscribers ?? [];
-    checkPattern("namePrefix", props.namePrefix, NAME_PREFIX, "1 to 40 letters, digits, - or _");
-    checkDistinctList("rotationFunctionNames", functionNames, 0);
-    functionNames.forEach((name, i) =>
-      checkPattern(`rotationFunctionNames[${i}]`, name, FUNCTION_NAME, "a literal function name: 1 to 64 letters, digits, - or _"),
-    );
-    checkDistinctList("emailSubscribers", emails, 0);
-    emails.forEach((email, i) => checkPattern(`emailSubscribers[${i}]`, email, EMAIL, "an e-mail address"));
-    if (props.kmsKeyArn !== undefined) checkAwsIdentifier("kmsKeyArn", props.kmsKeyArn, "kms-key-arn");
+    const props = parseProps(RotationAlertsPropsSchema, alertsProps);
+    const { rotationFunctionNames: functionNames, emailSubscribers: emails } = props;
 
     const alerts = new SnsTopic(this, "AlertsTopic", {
       name: `${props.namePrefix}-rotation-alerts`,

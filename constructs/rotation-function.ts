@@ -8,26 +8,33 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { AssetType, type ITerraformDependable, Lazy, TerraformAsset, Token } from "cdktf";
+import { AssetType, type ITerraformDependable, Lazy, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import * as v from "valibot";
 import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
 import type { RotationBundle } from "./rotation-bundle";
-import { checkAwsIdentifier, checkLogRetentionDays } from "./aws-formats";
+import { awsIdentifier, lambdaFunctionName, logRetentionDays } from "./aws-formats";
 import { AwsContext } from "./aws-context";
 import { keyUseThroughSecretsManager } from "./encryption-key";
 import { policyDocument, type PolicyStatement } from "./policy-document";
 import { serviceRole } from "./service-role";
-import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";
+import { integer, list, oneOf, stringWhere, text } from "./field-schemas";
+import { settings } from "./settings-schema";
+import { checkValue, invalid, parseProps } from "./validation";
+
+const NODE_RUNTIME = /^nodejs(\d+)\.x$/;
+const MIN_NODE_MAJOR = 22;
+const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 
 /** Props of {@link RotationFunction}. */
-export interface RotationFunctionProps {
+export const RotationFunctionPropsSchema = settings({
   /**
    * Name of the function, also used for its IAM role and its security group, and in
    * its log group `/aws/lambda/<name>`: 1–64 letters, digits, `-` or `_`.
    */
-  readonly functionName: string;
+  functionName: lambdaFunctionName(),
   /** The rotation strategy this deployment runs (environment variable `ROTATION_STRATEGY`). */
-  readonly strategy: RotationStrategy;
+  strategy: oneOf(ROTATION_STRATEGIES),
   /**
    * The deployment package built by `scripts/build-lambda.ts`: the zip (absolute, or
    * relative to the working directory) and the base64 SHA-256 of its bytes, which must
@@ -35,28 +42,37 @@ export interface RotationFunctionProps {
    * referenced by a path relative to the stack, so the synthesized Terraform can be
    * planned from any checkout.
    */
-  readonly bundle: RotationBundle;
+  bundle: settings({
+    zipPath: text(/\.zip$/, "a path ending in .zip"),
+    sha256Base64: text(SHA256_BASE64, "a base64 SHA-256 (44 characters ending in =)"),
+  }),
   /**
    * Lambda runtime: `nodejs22.x` or a newer `nodejs<NN>.x`.
    * @default "nodejs22.x"
    */
-  readonly runtime?: string;
+  runtime: v.optional(
+    stringWhere(`nodejs${MIN_NODE_MAJOR}.x or a newer nodejs<NN>.x`, (runtime) => {
+      const major = NODE_RUNTIME.exec(runtime)?.[1];
+      return major !== undefined && Number(major) >= MIN_NODE_MAJOR;
+    }),
+    "nodejs22.x",
+  ),
   /**
    * Timeout of one invocation (one rotation step), 10–900 seconds.
    * @default 60
    */
-  readonly timeoutSeconds?: number;
+  timeoutSeconds: v.optional(integer(10, 900), 60),
   /**
    * Length of generated passwords, 16–128 (environment variable `PASSWORD_LENGTH`).
    * @default 32
    */
-  readonly passwordLength?: number;
+  passwordLength: v.optional(integer(16, 128), 32),
   /**
    * Characters generated passwords must not contain (environment variable
    * `EXCLUDE_CHARACTERS`), at least one character.
    * @default undefined: the variable is not set and the function's own safe default applies
    */
-  readonly excludeCharacters?: string;
+  excludeCharacters: v.optional(stringWhere("at least one character, or leave it unset", (s) => s.length > 0)),
   /**
    * Concurrent executions reserved for the function, 1–1000: they are always available to
    * it, and they cap it, so at most that many rotation steps reach the database at once.
@@ -66,27 +82,27 @@ export interface RotationFunctionProps {
    * accounts often have 10) can reserve nothing.
    * @default undefined: no reservation, the function draws on the account's unreserved pool
    */
-  readonly reservedConcurrentExecutions?: number;
+  reservedConcurrentExecutions: v.optional(integer(1, 1000)),
   /** Retention of the function's log group in days: a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ...). */
-  readonly logRetentionDays: number;
+  logRetentionDays: logRetentionDays(),
   /**
    * ARN of the customer-managed KMS key that encrypts the log group. Its key policy
    * must let CloudWatch Logs use it.
    * @default undefined: CloudWatch Logs' own encryption (`kms_key_id` omitted)
    */
-  readonly kmsKeyArn?: string;
+  kmsKeyArn: v.optional(awsIdentifier("kms-key-arn")),
   /** ID of the VPC the function runs in. */
-  readonly vpcId: string;
+  vpcId: awsIdentifier("vpc-id"),
   /**
    * Private subnets the function's network interfaces are placed in: at least one, all
    * different, each a separate string (a subnet ID or a string token), not a list token,
    * because the execution role names each subnet's ARN.
    */
-  readonly subnetIds: readonly string[];
+  subnetIds: list(awsIdentifier("subnet-id"), "subnet IDs", { min: 1 }),
   /** Security group of the database: the function's only egress besides Secrets Manager. */
-  readonly databaseSecurityGroupId: string;
+  databaseSecurityGroupId: awsIdentifier("security-group-id"),
   /** Port the database listens on, 1–65535. */
-  readonly databasePort: number;
+  databasePort: integer(1, 65535, { tokens: true }),
   /**
    * Security group of the Secrets Manager interface endpoint. With it, HTTPS egress goes
    * only to that group, and the endpoint's private DNS name resolves to it.
@@ -94,8 +110,11 @@ export interface RotationFunctionProps {
    * gateway, whose addresses are not fixed and have no managed prefix list, so HTTPS
    * egress is allowed to 0.0.0.0/0 (port 443 only)
    */
-  readonly secretsManagerEndpointSecurityGroupId?: string;
-}
+  secretsManagerEndpointSecurityGroupId: v.optional(awsIdentifier("security-group-id")),
+});
+
+/** Props of {@link RotationFunction}. */
+export type RotationFunctionProps = v.InferInput<typeof RotationFunctionPropsSchema>;
 
 /** One secret that the function rotates, for {@link RotationFunction.grantRotation}. */
 export interface RotationTarget {
@@ -115,10 +134,6 @@ export interface RotationTarget {
   readonly kmsKeyArn?: string;
 }
 
-const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const NODE_RUNTIME = /^nodejs(\d+)\.x$/;
-const MIN_NODE_MAJOR = 22;
-const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 /** The CA bundle of Lambda's Node.js runtimes, which includes the RDS certificate authorities. */
 const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
 const MEMORY_MB = 256;
@@ -171,35 +186,10 @@ export class RotationFunction extends Construct {
   private readonly targets: RotationTarget[] = [];
   private rotationPolicy: IamRolePolicy | undefined;
 
-  constructor(scope: Construct, id: string, props: RotationFunctionProps) {
+  constructor(scope: Construct, id: string, functionProps: RotationFunctionProps) {
     super(scope, id);
-    const runtime = props.runtime ?? "nodejs22.x";
-    const timeoutSeconds = props.timeoutSeconds ?? 60;
-    const passwordLength = props.passwordLength ?? 32;
-    checkPattern("functionName", props.functionName, FUNCTION_NAME, "1 to 64 letters, digits, - or _");
-    checkOneOf("strategy", props.strategy, ROTATION_STRATEGIES);
-    checkRuntime(runtime);
-    checkIntegerRange("timeoutSeconds", timeoutSeconds, 10, 900);
-    checkIntegerRange("passwordLength", passwordLength, 16, 128);
-    if (props.reservedConcurrentExecutions !== undefined) {
-      checkIntegerRange("reservedConcurrentExecutions", props.reservedConcurrentExecutions, 1, 1000);
-    }
-    if (props.excludeCharacters === "") {
-      throw new ValidationError("excludeCharacters", `is ""; allowed: at least one character, or leave it unset`);
-    }
-    checkLogRetentionDays("logRetentionDays", props.logRetentionDays);
-    if (props.kmsKeyArn !== undefined) checkAwsIdentifier("kmsKeyArn", props.kmsKeyArn, "kms-key-arn");
-    checkAwsIdentifier("vpcId", props.vpcId, "vpc-id");
-    checkSubnetIds(props.subnetIds);
-    checkAwsIdentifier("databaseSecurityGroupId", props.databaseSecurityGroupId, "security-group-id");
-    if (!Token.isUnresolved(props.databasePort)) checkIntegerRange("databasePort", props.databasePort, 1, 65535);
-    if (props.secretsManagerEndpointSecurityGroupId !== undefined) {
-      checkAwsIdentifier(
-        "secretsManagerEndpointSecurityGroupId",
-        props.secretsManagerEndpointSecurityGroupId,
-        "security-group-id",
-      );
-    }
+    const props = parseProps(RotationFunctionPropsSchema, functionProps);
+    const { runtime, timeoutSeconds, passwordLength } = props;
     const code = checkBundle(props.bundle);
 
     const context = AwsContext.of(this);
@@ -360,7 +350,7 @@ export class RotationFunction extends Construct {
    * that policy: a rotation schedule must depend on it.
    */
   public grantRotation(target: RotationTarget): ITerraformDependable {
-    if (target.kmsKeyArn !== undefined) checkAwsIdentifier("kmsKeyArn", target.kmsKeyArn, "kms-key-arn");
+    checkValue("kmsKeyArn", v.optional(awsIdentifier("kms-key-arn")), target.kmsKeyArn);
     this.targets.push(target);
     this.rotationPolicy ??= new IamRolePolicy(this, "RotatedSecretsPolicy", {
       role: this.role.name,
@@ -411,45 +401,22 @@ export class RotationFunction extends Construct {
   }
 }
 
-function checkRuntime(runtime: string): void {
-  const major = NODE_RUNTIME.exec(runtime)?.[1];
-  if (major === undefined || Number(major) < MIN_NODE_MAJOR) {
-    throw new ValidationError(
-      "runtime",
-      `is ${JSON.stringify(runtime)}; allowed: nodejs${MIN_NODE_MAJOR}.x or a newer nodejs<NN>.x`,
-    );
-  }
-}
-
-function checkSubnetIds(subnetIds: readonly string[]): void {
-  if (Token.isUnresolved(subnetIds)) {
-    throw new ValidationError(
-      "subnetIds",
-      "is a list token; allowed: an array with one string per subnet (IDs or string tokens)",
-    );
-  }
-  checkDistinctList("subnetIds", subnetIds, 1);
-  subnetIds.forEach((id, i) => checkAwsIdentifier(`subnetIds[${i}]`, id, "subnet-id"));
-}
-
 /** The bundle with an absolute path, after checking that its hash is the file's. */
 function checkBundle(bundle: RotationBundle): RotationBundle {
-  checkPattern("bundle.zipPath", bundle.zipPath, /\.zip$/, "a path ending in .zip");
-  checkPattern("bundle.sha256Base64", bundle.sha256Base64, SHA256_BASE64, "a base64 SHA-256 (44 characters ending in =)");
   const zipPath = path.resolve(bundle.zipPath);
   let bytes: Buffer;
   try {
     bytes = readFileSync(zipPath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ValidationError(
+    throw invalid(
       "bundle.zipPath",
       `is ${JSON.stringify(bundle.zipPath)}, which cannot be read (${code}); allowed: an existing zip file`,
     );
   }
   const actual = createHash("sha256").update(bytes).digest("base64");
   if (actual !== bundle.sha256Base64) {
-    throw new ValidationError(
+    throw invalid(
       "bundle.sha256Base64",
       `is ${bundle.sha256Base64} but the zip's SHA-256 is ${actual}; allowed: the hash of bundle.zipPath (rebuild the bundle)`,
     );

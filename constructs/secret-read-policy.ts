@@ -2,15 +2,21 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { checkAwsIdentifier } from "./aws-formats";
+import * as v from "valibot";
+import { awsIdentifier } from "./aws-formats";
 import { keyUseThroughSecretsManager } from "./encryption-key";
 import { policyDocument, type PolicyStatement } from "./policy-document";
-import { checkDistinctList, checkPattern, ValidationError } from "./validation";
+import { anyString, list, text } from "./field-schemas";
+import { settings } from "./settings-schema";
+import { checkValue, invalid, parseProps, show } from "./validation";
+
+/** IAM role names: 1–64 of letters, digits and `+=,.@_-`, or a token (a role of the same stack). */
+const ROLE_NAME = text(/^[\w+=,.@-]{1,64}$/, "an IAM role name: 1 to 64 letters, digits or +=,.@_-", { tokens: true });
 
 /** Props of {@link SecretReadPolicy}. */
-export interface SecretReadPolicyProps {
+export const SecretReadPolicyPropsSchema = settings({
   /** ARNs of the secrets the policy lets a role read: at least one, all different. */
-  readonly secretArns: readonly string[];
+  secretArns: list(anyString("a secret ARN"), "secret ARNs", { min: 1 }),
   /**
    * ARN of the customer-managed KMS key that encrypts the secrets. The policy then also
    * allows `kms:Decrypt` on that key, only through Secrets Manager in this region and
@@ -18,25 +24,24 @@ export interface SecretReadPolicyProps {
    * @default undefined: the AWS-managed `aws/secretsmanager` key, whose key policy already
    * lets the account's principals decrypt through Secrets Manager; no KMS statement.
    */
-  readonly kmsKeyArn?: string;
+  kmsKeyArn: v.optional(awsIdentifier("kms-key-arn")),
   /**
    * Names (not ARNs) of the IAM roles the policy is attached to. More can be attached
    * later with {@link SecretReadPolicy.attachToRole}.
    * @default []
    */
-  readonly roleNames?: readonly string[];
+  roleNames: v.optional(list(ROLE_NAME, "IAM role names"), []),
   /**
    * Start of the policy name; Terraform appends a unique suffix, so two environments in
-   * one account never collide. 1–102 letters, digits or `+=,.@_-`.
+   * one account never collide. 1–102 letters, digits or `+=,.@_-` (IAM policy names allow
+   * 128 characters; `name_prefix` leaves 26 for the suffix).
    * @default "secret-read-"
    */
-  readonly policyNamePrefix?: string;
-}
+  policyNamePrefix: v.optional(text(/^[\w+=,.@-]{1,102}$/, "1 to 102 letters, digits or +=,.@_-"), "secret-read-"),
+});
 
-/** IAM role names: 1–64 of letters, digits and `+=,.@_-`. */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-/** IAM policy names allow 128 characters; `name_prefix` leaves 26 for the unique suffix. */
-const POLICY_NAME_PREFIX = /^[\w+=,.@-]{1,102}$/;
+/** Props of {@link SecretReadPolicy}. */
+export type SecretReadPolicyProps = v.InferInput<typeof SecretReadPolicyPropsSchema>;
 
 /**
  * A customer-managed IAM policy that lets a role read exactly the named secrets:
@@ -53,36 +58,28 @@ export class SecretReadPolicy extends Construct {
   private readonly policy: IamPolicy;
   private readonly attachedRoles = new Set<string>();
 
-  constructor(scope: Construct, id: string, props: SecretReadPolicyProps) {
+  constructor(scope: Construct, id: string, policyProps: SecretReadPolicyProps) {
     super(scope, id);
-    const policyNamePrefix = props.policyNamePrefix ?? "secret-read-";
-    checkDistinctList("secretArns", props.secretArns, 1);
-    checkPattern("policyNamePrefix", policyNamePrefix, POLICY_NAME_PREFIX, "1 to 102 letters, digits or +=,.@_-");
-    if (props.kmsKeyArn !== undefined) checkAwsIdentifier("kmsKeyArn", props.kmsKeyArn, "kms-key-arn");
-    const roleNames = props.roleNames ?? [];
-    checkDistinctList("roleNames", roleNames, 0);
-
+    const props = parseProps(SecretReadPolicyPropsSchema, policyProps);
     this.policy = new IamPolicy(this, "Policy", {
-      namePrefix: policyNamePrefix,
+      namePrefix: props.policyNamePrefix,
       description: "Read specific Secrets Manager secrets",
       policy: policyDocument(this.statements(props.secretArns, props.kmsKeyArn)),
     });
     this.policyArn = this.policy.arn;
-    roleNames.forEach((roleName, i) => this.attach(`roleNames[${i}]`, roleName));
+    props.roleNames.forEach((roleName) => this.attach(roleName));
   }
 
   /** Attaches the policy to one more role, given by name. Attaching a role twice is an error. */
   public attachToRole(roleName: string): void {
-    this.attach("roleName", roleName);
+    checkValue("roleName", ROLE_NAME, roleName);
+    if (this.attachedRoles.has(roleName)) {
+      throw invalid("roleName", `is ${show(roleName)}, already attached; allowed: a role not yet attached`);
+    }
+    this.attach(roleName);
   }
 
-  private attach(field: string, roleName: string): void {
-    if (!Token.isUnresolved(roleName)) {
-      checkPattern(field, roleName, ROLE_NAME, "an IAM role name: 1 to 64 letters, digits or +=,.@_-");
-    }
-    if (this.attachedRoles.has(roleName)) {
-      throw new ValidationError(field, `is ${JSON.stringify(roleName)}, already attached; allowed: a role not yet attached`);
-    }
+  private attach(roleName: string): void {
     // A literal name keys the attachment, so reordering the roles changes nothing; a
     // token (a role created in the same stack) has no stable text and is keyed by position.
     const key = Token.isUnresolved(roleName) ? String(this.attachedRoles.size) : roleName;

@@ -1,74 +1,50 @@
+import * as v from "valibot";
+
 /**
- * Synth-time validation shared by every construct and by the environment loader.
+ * How a failed check reads: `<path> is <value>; allowed: <what is allowed>`, e.g.
+ * `backupRetentionDays is 40; allowed: an integer from 1 to 35`. Constructs check their
+ * props with their props schema (see `field-schemas.ts` and `settings-schema.ts`) and
+ * throw a {@link ValidationError} listing every problem; the stack or the environment
+ * loader puts the environment and the configuration path in front.
  *
- * A failed check throws a `ValidationError` that names the field, the value it got and
- * what is allowed. The stack prefixes the environment and the configuration path
- * (`environment "dev": database.backupRetentionDays ...`), so constructs only name their
- * own prop. Never pass a secret value to these helpers: the value appears in the message.
+ * Values appear in the messages: never give these checks a secret value.
  */
+
+/** A key in a path: an object key or an array index. */
+export type PathKey = string | number;
+
+/** What is wrong with one field. */
+export interface Problem {
+  /** Path of the field, e.g. `logExports[1]` or `rotation.duration`; empty for the value itself. */
+  readonly path: string;
+  /** What is wrong and what is allowed, e.g. `is 40; allowed: an integer from 1 to 35`. */
+  readonly problem: string;
+}
+
+/** Invalid props: one or more problems, each naming its field, its value and what is allowed. */
 export class ValidationError extends Error {
-  constructor(
-    /** Dotted path of the offending field, e.g. `backupRetentionDays`. */
-    readonly field: string,
-    /** What is wrong and what is allowed, without the field name. */
-    readonly problem: string,
-  ) {
-    super(`${field} ${problem}`);
+  constructor(readonly problems: readonly Problem[]) {
+    super(problems.map(describeProblem).join("\n"));
     this.name = "ValidationError";
   }
 
-  /** The same error with `prefix.` put in front of the field path. */
+  /** The same problems, with `prefix` put in front of each path. */
   within(prefix: string): ValidationError {
-    return new ValidationError(`${prefix}.${this.field}`, this.problem);
+    return new ValidationError(this.problems.map(({ path, problem }) => ({ path: joinPath(prefix, path), problem })));
   }
 }
 
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+/** A {@link ValidationError} with a single problem. */
+export function invalid(path: string, problem: string): ValidationError {
+  return new ValidationError([{ path, problem }]);
 }
 
-/** An integer in [min, max]. */
-export function checkIntegerRange(field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(field, `is ${show(value)}; allowed: an integer from ${min} to ${max}`);
-  }
+/** `path problem`, or only the problem when the path is empty. */
+export function describeProblem({ path, problem }: Problem): string {
+  return path === "" ? problem : `${path} ${problem}`;
 }
 
-/** One of a fixed list of values. */
-export function checkOneOf<T>(field: string, value: T, allowed: readonly T[]): void {
-  if (!allowed.includes(value)) {
-    throw new ValidationError(field, `is ${show(value)}; allowed: ${allowed.map(show).join(", ")}`);
-  }
-}
-
-/** A string matching `pattern`, described in words for the message. */
-export function checkPattern(field: string, value: string, pattern: RegExp, description: string): void {
-  if (typeof value !== "string" || !pattern.test(value)) {
-    throw new ValidationError(field, `is ${show(value)}; allowed: ${description}`);
-  }
-}
-
-/** At least `min` items, all different. */
-export function checkDistinctList(field: string, values: readonly unknown[], min: number): void {
-  if (values.length < min) {
-    throw new ValidationError(field, `has ${values.length} item(s); allowed: at least ${min}`);
-  }
-  const duplicate = values.find((v, i) => values.indexOf(v) !== i);
-  if (duplicate !== undefined) {
-    throw new ValidationError(field, `lists ${show(duplicate)} twice; allowed: distinct values`);
-  }
-}
-
-/**
- * Secrets Manager's recovery window: 0 (delete without recovery) or 7 to 30 days.
- */
-export function checkRecoveryWindow(field: string, days: number): void {
-  if (!(days === 0 || (Number.isInteger(days) && days >= 7 && days <= 30))) {
-    throw new ValidationError(field, `is ${show(days)}; allowed: 0 (no recovery) or an integer from 7 to 30`);
-  }
-}
-
-/** Runs `build`, re-throwing a `ValidationError` with `prefix.` before its field. */
+/** Runs `build`, re-throwing a `ValidationError` with `prefix` in front of its paths. */
 export function withinField<T>(prefix: string, build: () => T): T {
   try {
     return build();
@@ -76,4 +52,57 @@ export function withinField<T>(prefix: string, build: () => T): T {
     if (error instanceof ValidationError) throw error.within(prefix);
     throw error;
   }
+}
+
+/** A value as messages show it: JSON. */
+export function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** `is <value>`, or `is missing` for an absent value: how a message starts. */
+export function is(value: unknown): string {
+  return value === undefined ? "is missing" : `is ${show(value)}`;
+}
+
+/** A message function: `is <value>; allowed: <description>`. */
+export function allowed(description: string): (issue: v.BaseIssue<unknown>) => string {
+  return (issue) => `${is(issue.input)}; allowed: ${description}`;
+}
+
+/** Dotted path of an issue, e.g. `databaseUsers[0].rotation.duration` or `replicaKmsKeyArns["eu-west-1"]`. */
+function issuePath(issue: v.BaseIssue<unknown>): string {
+  return (issue.path ?? []).reduce<string>((path, item) => joinPath(path, keyText(item.key as PathKey)), "");
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+function keyText(key: PathKey): string {
+  if (typeof key === "number") return `[${key}]`;
+  return IDENTIFIER.test(key) ? key : `[${JSON.stringify(key)}]`;
+}
+
+function joinPath(prefix: string, path: string): string {
+  if (prefix === "") return path;
+  if (path === "") return prefix;
+  return path.startsWith("[") ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
+/** The problems of failed valibot issues, in the order they were found. */
+export function problemsOf(issues: readonly v.BaseIssue<unknown>[]): Problem[] {
+  return issues.map((issue) => ({ path: issuePath(issue), problem: issue.message }));
+}
+
+/** Checks one value, e.g. a method's argument, that messages call `name`. */
+export function checkValue<TSchema extends v.GenericSchema>(name: string, schema: TSchema, value: unknown): v.InferOutput<TSchema> {
+  return withinField(name, () => parseProps(schema, value));
+}
+
+/**
+ * Checks `props` against `schema` and returns them with defaults applied; throws a
+ * {@link ValidationError} listing every problem.
+ */
+export function parseProps<TSchema extends v.GenericSchema>(schema: TSchema, props: unknown): v.InferOutput<TSchema> {
+  const result = v.safeParse(schema, props);
+  if (!result.success) throw new ValidationError(problemsOf(result.issues));
+  return result.output;
 }

@@ -8,8 +8,9 @@ import {
   TerraformStack,
 } from "cdktf";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../environments/types";
-import { forEnvironment, resolveCloudBackend } from "../environments/validate";
+import { cloudWorkspace } from "../environments/backend";
+import type { EnvironmentConfig, ValidEnvironment } from "../environments/types";
+import { forEnvironment, validateEnvironment } from "../environments/validate";
 import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
 import type { RotationBundle } from "../constructs/rotation-bundle";
 import { Database } from "../constructs/database";
@@ -24,12 +25,14 @@ import { withinField } from "../constructs/validation";
 
 /**
  * One environment: its key, network, database, rotation functions, secrets, alerts and
- * outputs, from an {@link EnvironmentConfig}. Each construct validates its own props;
- * their errors come out prefixed with the environment and the configuration path, e.g.
- * `environment "dev": database.backupRetentionDays is 40; allowed: an integer from 1 to 35`.
+ * outputs, from an {@link EnvironmentConfig}. The environment is validated first, and a
+ * `ConfigurationError` lists every problem, e.g.
+ * `environment "dev": database.backupRetentionDays is 40; allowed: an integer from 1 to 35`;
+ * a construct's own check of what the stack wires comes out the same way.
  */
 export class SecretsRotationStack extends TerraformStack {
-  constructor(scope: Construct, env: EnvironmentConfig, bundle: RotationBundle) {
+  constructor(scope: Construct, config: EnvironmentConfig, bundle: RotationBundle) {
+    const env = validateEnvironment(config);
     super(scope, env.name);
     try {
       this.build(env, bundle);
@@ -38,7 +41,7 @@ export class SecretsRotationStack extends TerraformStack {
     }
   }
 
-  private build(env: EnvironmentConfig, bundle: RotationBundle): void {
+  private build(env: ValidEnvironment, bundle: RotationBundle): void {
     new AwsProvider(this, "aws", {
       region: env.region,
       defaultTags: [{ tags: { ...env.tags, Environment: env.name, ManagedBy: "cdktf" } }],
@@ -70,7 +73,7 @@ export class SecretsRotationStack extends TerraformStack {
         subnetIds: network.privateSubnetIds,
         kmsKeyArn: key.keyArn,
       });
-      (applicationSecurityGroupIds ?? []).forEach((sg, i) =>
+      applicationSecurityGroupIds.forEach((sg, i) =>
         withinField(`applicationSecurityGroupIds[${i}]`, () =>
           db.allowConnectionsFrom(`Application${i}`, sg, `Application security group ${i + 1}`),
         ),
@@ -90,15 +93,15 @@ export class SecretsRotationStack extends TerraformStack {
       new RotationAlerts(this, "RotationAlerts", {
         namePrefix: env.name,
         rotationFunctionNames: [...functions.values()].map(({ fn }) => fn.functionName),
-        emailSubscribers: env.alerts?.emailSubscribers,
+        emailSubscribers: env.alerts.emailSubscribers,
         kmsKeyArn: key.keyArn,
       }),
     );
 
-    const keyValueSecrets = (env.keyValueSecrets ?? []).map(({ readerRoleNames, ...secretConfig }, i) =>
+    const keyValueSecrets = env.keyValueSecrets.map(({ readerRoleNames, ...secretConfig }, i) =>
       withinField(`keyValueSecrets[${i}]`, () => {
         const secret = new KeyValueSecret(this, `KeyValueSecret${i}`, { ...secretConfig, kmsKeyArn: key.keyArn });
-        return { secret, readPolicy: secret.grantRead("Readers", readerRoleNames ?? []) };
+        return { secret, readPolicy: secret.grantRead("Readers", readerRoleNames) };
       }),
     );
 
@@ -120,17 +123,18 @@ export class SecretsRotationStack extends TerraformStack {
         });
         // The read policy exists even with no role to attach it to yet: its ARN is an
         // output, for roles managed elsewhere.
-        return { secret, readPolicy: secret.grantRead("Readers", readerRoleNames ?? []) };
+        return { secret, readPolicy: secret.grantRead("Readers", readerRoleNames) };
       }),
     );
 
     this.outputs(database, alerts, keyValueSecrets, userSecrets);
   }
 
-  private configureBackend(env: EnvironmentConfig): void {
-    if (env.backend?.kind === "cloud") {
-      const { organization, workspace, hostname } = resolveCloudBackend(env);
-      new CloudBackend(this, { organization, workspaces: new NamedCloudWorkspace(workspace), hostname });
+  private configureBackend(env: ValidEnvironment): void {
+    if (env.backend.kind === "cloud") {
+      // Validation has found the organization and the workspace.
+      const { organization, workspace, hostname } = cloudWorkspace(env.name, env.backend);
+      new CloudBackend(this, { organization: organization!, workspaces: new NamedCloudWorkspace(workspace!), hostname });
     } else {
       // Relative to the stack's directory (cdktf.out/stacks/<env>): the state file lands
       // next to the project, outside the regenerated output, and no absolute path of this
@@ -141,7 +145,7 @@ export class SecretsRotationStack extends TerraformStack {
 
   /** The function for one strategy, with the network paths it needs opened. */
   private rotationFunction(
-    env: EnvironmentConfig,
+    env: ValidEnvironment,
     strategy: RotationStrategy,
     bundle: RotationBundle,
     key: EncryptionKey,

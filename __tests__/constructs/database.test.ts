@@ -634,12 +634,12 @@ describe("Database", () => {
       ["a repeated log type", { logExports: ["error", "error"] }, 'logExports lists "error" twice'],
       [
         "a log retention CloudWatch does not accept",
-        { logRetentionDays: 10 },
+        { logRetentionDays: 10 as never },
         "logRetentionDays is 10; allowed: 1, 3, 5, 7, 14",
       ],
       [
         "a monitoring interval RDS does not accept",
-        { monitoringIntervalSeconds: 2 },
+        { monitoringIntervalSeconds: 2 as never },
         "monitoringIntervalSeconds is 2; allowed: 0, 1, 5, 10, 15, 30, 60",
       ],
       [

@@ -140,7 +140,7 @@ describe("KeyValueSecret", () => {
         { keys: Array.from({ length: 30 }, (_, i) => `key_number_${i}`) },
         /^keys take 409 characters space-separated; allowed: at most 256 \(a tag value\)$/,
       ],
-      ["replicaRegions", { replicaRegions: ["Frankfurt"] }, /^replicaRegions\[0\] is "Frankfurt"; allowed: an AWS region name such as eu-central-1$/],
+      ["replicaRegions", { replicaRegions: ["Frankfurt"] }, /^replicaRegions\[0\] is "Frankfurt"; allowed: an AWS region name such as us-east-1$/],
       ["replicaRegions", { replicaRegions: ["eu-central-1", "eu-central-1"] }, /^replicaRegions lists "eu-central-1" twice/],
       [
         "replicaKmsKeyArns",

@@ -424,7 +424,7 @@ describe("Network", () => {
       [
         "zones of two regions",
         newNetwork({ availabilityZones: ["eu-west-1a", "eu-central-1a"] }),
-        "allowed: zones of a single region",
+        'availabilityZones[1] is "eu-central-1a"; allowed: a zone of region eu-west-1, the region of availabilityZones[0]',
       ],
       [
         "a malformed CIDR",
@@ -474,7 +474,7 @@ describe("Network", () => {
       ],
       [
         "a flow log retention CloudWatch does not accept",
-        newNetwork({ flowLogRetentionDays: 8 }),
+        newNetwork({ flowLogRetentionDays: 8 as never }),
         "flowLogRetentionDays is 8; allowed: 1, 3, 5, 7, 14, 30",
       ],
       [

@@ -109,7 +109,7 @@ const cases: [string, EnvironmentConfig, string][] = [
   ],
   [
     "an enhanced monitoring interval RDS does not offer",
-    variant(dev, (e) => (e.database.monitoringIntervalSeconds = 7)),
+    variant(dev, (e) => (e.database.monitoringIntervalSeconds = 7 as never)),
     'environment "dev": database.monitoringIntervalSeconds is 7; allowed: 0, 1, 5, 10, 15, 30, 60',
   ],
   [
@@ -120,17 +120,17 @@ const cases: [string, EnvironmentConfig, string][] = [
   [
     "prod without deletion protection",
     variant(prod, (e) => (e.database.deletionProtection = false)),
-    'environment "prod": database.deletionProtection is not allowed in the production tier; allowed: true',
+    'environment "prod": database.deletionProtection is false, which the production tier refuses; allowed: true',
   ],
   [
     "prod on the AWS-managed key",
     variant(prod, (e) => (e.encryption = { kind: "aws-managed" })),
-    'environment "prod": encryption.kind is not allowed in the production tier; allowed: "customer-managed" or "existing"',
+    'environment "prod": encryption.kind is "aws-managed", which the production tier refuses; allowed: "customer-managed" or "existing"',
   ],
   [
     "prod with a single-AZ database",
     variant(prod, (e) => (e.database.multiAz = false)),
-    'environment "prod": database.multiAz is not allowed in the production tier; allowed: true',
+    'environment "prod": database.multiAz is false, which the production tier refuses; allowed: true',
   ],
   [
     "a secret name with illegal characters",
@@ -140,7 +140,7 @@ const cases: [string, EnvironmentConfig, string][] = [
   [
     "two secrets with one name",
     variant(dev, (e) => (e.databaseUsers[0].secretName = e.keyValueSecrets![0].secretName)),
-    'environment "dev": secrets name "tutorials/MyFirstTutorialSecret" is used twice; allowed: one secret per name',
+    'environment "dev": databaseUsers[0].secretName is "tutorials/MyFirstTutorialSecret", the name of keyValueSecrets[0]; allowed: a name no other secret of the environment has',
   ],
   [
     "the master user as application user",
@@ -164,7 +164,7 @@ const cases: [string, EnvironmentConfig, string][] = [
   ],
   [
     "a log retention CloudWatch Logs does not accept",
-    variant(dev, (e) => (e.rotationFunction.logRetentionDays = 8)),
+    variant(dev, (e) => (e.rotationFunction.logRetentionDays = 8 as never)),
     'environment "dev": rotationFunction.logRetentionDays is 8; allowed: 1, 3, 5, 7, 14, 30',
   ],
   [

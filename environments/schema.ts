@@ -1,0 +1,214 @@
+import * as v from "valibot";
+import { awsIdentifier, region, regionOfZone } from "../constructs/aws-formats";
+import { DatabasePropsSchema } from "../constructs/database";
+import { DatabaseCredentialSecretPropsSchema } from "../constructs/database-credential-secret";
+import { applicationUsernameProblem } from "../constructs/database-engines";
+import { AwsManagedKeySchema, CustomerManagedKeySchema, ExistingKeySchema } from "../constructs/encryption-key";
+import { KeyValueSecretPropsSchema } from "../constructs/key-value-secret";
+import { ExistingNetworkPropsSchema, NewNetworkPropsSchema } from "../constructs/network";
+import { RotationAlertsPropsSchema } from "../constructs/rotation-alerts";
+import { RotationFunctionPropsSchema } from "../constructs/rotation-function";
+import { recoveryWindowDays } from "../constructs/secret-base";
+import { list, oneOf, stringMap, text, variantOf } from "../constructs/field-schemas";
+import { adapt, allBut, settings } from "../constructs/settings-schema";
+import { allowed, show } from "../constructs/validation";
+import { CLONE_SUFFIX, ROTATION_STRATEGIES } from "../shared/secret-contract";
+import { BackendSchema, cloudWorkspace } from "./backend";
+import { PRODUCTION_TIER_RULES } from "./production-tier";
+
+/** IAM role names of this account's applications that may read a secret. */
+const readerRoleNames = () =>
+  v.optional(list(text(/^[\w+=,.@-]{1,64}$/, "an IAM role name: 1 to 64 letters, digits or +=,.@_-"), "IAM role names"), []);
+
+/** A new customer-managed key, named after the environment (`alias/<env>-secrets`). */
+const EnvironmentCustomerManagedKeySchema = adapt(CustomerManagedKeySchema, {
+  pick: allBut(CustomerManagedKeySchema, ["aliasName", "description"]),
+});
+/** A new VPC, its resources named after the environment, its flow logs encrypted with the environment's key. */
+const EnvironmentNewNetworkSchema = adapt(NewNetworkPropsSchema, {
+  pick: allBut(NewNetworkPropsSchema, ["namePrefix", "flowLogKmsKeyArn"]),
+});
+/** An existing VPC, the endpoint's resources named after the environment. */
+const EnvironmentExistingNetworkSchema = adapt(ExistingNetworkPropsSchema, {
+  pick: allBut(ExistingNetworkPropsSchema, ["namePrefix"]),
+});
+
+/**
+ * One deployment environment: the settings of the constructs it is built from, less what
+ * the stack wires between them (VPC and subnet IDs, key ARNs, the bundle, names derived
+ * from the environment's), and the rules that concern the whole environment. Each field
+ * is documented where it is declared: here for the environment's own, in the construct's
+ * props schema for the others.
+ */
+export const EnvironmentSchema = settings(
+  {
+    /** Stack name and the prefix of every resource name: lower-case letters, digits and `-`, starting with a letter. */
+    name: text(/^[a-z][a-z0-9-]{0,19}$/, "1–20 lower-case letters, digits or '-', starting with a letter"),
+    /**
+     * `production` turns on the hardening rules: deletion protection, multi-AZ, a
+     * customer-managed or existing KMS key, a final snapshot, backups and recovery windows
+     * of at least 7 days.
+     */
+    tier: oneOf(["development", "production"]),
+    /** AWS region, e.g. `eu-west-1`. */
+    region: region(),
+    /** Tags applied to every resource through the provider's `default_tags`. */
+    tags: v.optional(stringMap("an object of tag names and values")),
+    /** Where Terraform keeps state. @default { kind: "local" } */
+    backend: v.optional(BackendSchema, { kind: "local" }),
+    /**
+     * The KMS key that encrypts the secrets, the database and the logs: the AWS-managed
+     * `aws/secretsmanager` key (`aws-managed`), a new customer-managed key with rotation
+     * (`customer-managed`, alias `alias/<env>-secrets`), or an `existing` key ARN.
+     */
+    encryption: variantOf("kind", [AwsManagedKeySchema, EnvironmentCustomerManagedKeySchema, ExistingKeySchema]),
+    /**
+     * A new VPC (`new`) or an existing one (`existing`), and how the rotation function
+     * reaches Secrets Manager. Resource names take the environment's name as prefix, and
+     * flow logs use the environment's key.
+     */
+    network: variantOf("kind", [EnvironmentNewNetworkSchema, EnvironmentExistingNetworkSchema]),
+    /** The RDS instance or Aurora cluster; the network and the key come from the environment. */
+    database: adapt(DatabasePropsSchema, {
+      pick: allBut(DatabasePropsSchema, ["vpcId", "subnetIds", "kmsKeyArn"]),
+      add: {
+        /** Security groups of applications that may connect to the database port. @default [] */
+        applicationSecurityGroupIds: v.optional(list(awsIdentifier("security-group-id"), "security group IDs"), []),
+      },
+    }),
+    /** Key/value ("other type") secrets whose value is set outside Terraform. @default [] */
+    keyValueSecrets: v.optional(
+      v.array(
+        adapt(KeyValueSecretPropsSchema, {
+          pick: allBut(KeyValueSecretPropsSchema, ["kmsKeyArn", "recoveryWindowDays"]),
+          add: {
+            /** Days Secrets Manager keeps the deleted secret recoverable: 0 (delete at once) or 7–30; stated in every environment. */
+            recoveryWindowDays: recoveryWindowDays(),
+            /**
+             * IAM role names of this account's applications that may read the secret: the
+             * secret's read policy is attached to each. @default []
+             */
+            readerRoleNames: readerRoleNames(),
+          },
+        }),
+        allowed("a list of key/value secrets"),
+      ),
+      [],
+    ),
+    /**
+     * Application users of the database, each with its credential secret, created and
+     * rotated by the rotation function of its strategy; the connection comes from the database.
+     */
+    databaseUsers: v.array(
+      adapt(DatabaseCredentialSecretPropsSchema, {
+        pick: ["secretName", "description", "username", "privileges", "rotation"],
+        add: {
+          /** Days Secrets Manager keeps the deleted secret recoverable: 0 (delete at once) or 7–30; stated in every environment. */
+          recoveryWindowDays: recoveryWindowDays(),
+          /** Rotation strategy; one function is deployed per strategy in use. */
+          strategy: oneOf(ROTATION_STRATEGIES),
+          /**
+           * IAM role names of applications that may read this secret: the secret's read policy
+           * (GetSecretValue and DescribeSecret on this secret, the key only through Secrets
+           * Manager) is attached to each. @default []
+           */
+          readerRoleNames: readerRoleNames(),
+        },
+      }),
+      allowed("a list of database users"),
+    ),
+    /** Settings shared by the environment's rotation functions. */
+    rotationFunction: adapt(RotationFunctionPropsSchema, {
+      pick: ["runtime", "timeoutSeconds", "logRetentionDays", "passwordLength", "reservedConcurrentExecutions"],
+    }),
+    /** Who hears about failed rotations. @default {} */
+    alerts: v.optional(adapt(RotationAlertsPropsSchema, { pick: ["emailSubscribers"] }), {}),
+  },
+  [
+    {
+      fields: ["region", "network.availabilityZones.*"],
+      check: ({ region, network }, report) => {
+        if (network.kind !== "new") return;
+        network.availabilityZones.forEach((zone, i) => {
+          if (regionOfZone(zone) !== region) {
+            report(["network", "availabilityZones", i], `is ${show(zone)}; allowed: a zone of region ${region}, such as ${region}a`);
+          }
+        });
+      },
+    },
+    {
+      // Secrets Manager names are unique in an account and region.
+      fields: ["keyValueSecrets.*.secretName", "databaseUsers.*.secretName"],
+      check: ({ keyValueSecrets, databaseUsers }, report) => {
+        const secrets = [
+          ...keyValueSecrets.map((secret, i) => ({ path: ["keyValueSecrets", i] as const, name: secret.secretName })),
+          ...databaseUsers.map((user, i) => ({ path: ["databaseUsers", i] as const, name: user.secretName })),
+        ];
+        secrets.forEach(({ path, name }, i) => {
+          const first = secrets.findIndex((other) => other.name === name);
+          if (first < i) {
+            report(
+              [...path, "secretName"],
+              `is ${show(name)}, the name of ${secrets[first].path[0]}[${secrets[first].path[1]}]; allowed: a name no other secret of the environment has`,
+            );
+          }
+        });
+      },
+    },
+    {
+      // Each user is rotated by its own secret: two secrets must not rotate one user, nor
+      // one secret another's alternating clone.
+      fields: ["databaseUsers.*.username", "databaseUsers.*.strategy"],
+      check: ({ databaseUsers }, report) => {
+        const owners = new Map<string, string>();
+        databaseUsers.forEach(({ username, strategy }, i) => {
+          const names = strategy === "alternating-users" ? [username, `${username}${CLONE_SUFFIX}`] : [username];
+          for (const name of names) {
+            const owner = owners.get(name);
+            if (owner !== undefined) {
+              const whose = name === username ? "" : `whose clone ${show(name)} is `;
+              report(
+                ["databaseUsers", i, "username"],
+                `is ${show(username)}, ${whose}${owner}; allowed: a user no other database user's secret rotates`,
+              );
+              return;
+            }
+          }
+          for (const name of names) {
+            owners.set(name, name === username ? `the user of databaseUsers[${i}]` : `the clone of databaseUsers[${i}]`);
+          }
+        });
+      },
+    },
+    {
+      fields: ["database.engine", "database.masterUsername", "databaseUsers.*.username", "databaseUsers.*.strategy"],
+      check: ({ database, databaseUsers }, report) =>
+        databaseUsers.forEach(({ username, strategy }, i) => {
+          const problem = applicationUsernameProblem({
+            username,
+            strategy,
+            engine: database.engine,
+            masterUsername: database.masterUsername,
+          });
+          if (problem !== undefined) report(["databaseUsers", i, "username"], problem);
+        }),
+    },
+    {
+      fields: ["name", "backend"],
+      check: ({ name, backend }, report) => {
+        if (backend.kind !== "cloud") return;
+        const { organization, workspace, workspaceVariable } = cloudWorkspace(name, backend);
+        if (!organization) {
+          report(
+            ["backend", "organization"],
+            "is not set; allowed: a Terraform Cloud organization name, in the config or TFC_ORGANIZATION",
+          );
+        }
+        if (!workspace) {
+          report(["backend", "workspace"], `is not set; allowed: a workspace name, in the config or ${workspaceVariable}`);
+        }
+      },
+    },
+    ...PRODUCTION_TIER_RULES,
+  ],
+);
