@@ -9,7 +9,7 @@ import { RotationFunction } from "./rotation-function";
 import { SecretBase, SecretBasePropsSchema } from "./secret-base";
 import { anyString, integer, list, oneOf, stringWhere } from "./field-schemas";
 import { settings } from "./settings-schema";
-import { allowed, parseProps } from "./validation";
+import { allowed, parseProps, show } from "./validation";
 
 const RATE = /^rate\((\d+) (hours?|days?)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
@@ -94,7 +94,7 @@ export const DatabaseCredentialSecretPropsSchema = settings(
      */
     username: anyString("a user name"),
     /** Privileges the first rotation grants on the database: at least one of SELECT, INSERT, UPDATE, DELETE. */
-    privileges: list(oneOf(PRIVILEGES), "privileges", { min: 1 }),
+    privileges: list(oneOf(PRIVILEGES), `privileges, each one of ${PRIVILEGES.map(show).join(", ")}`, { min: 1 }),
     /** The function that rotates the secret; its strategy is the secret's. */
     rotationFunction: v.instance(RotationFunction, allowed("a RotationFunction")),
     /**

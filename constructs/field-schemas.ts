@@ -97,9 +97,13 @@ export function list<TItem extends v.GenericSchema>(
   );
 }
 
-/** An object whose keys and values are strings, e.g. tags. */
-export function stringMap(description: string) {
-  return v.record(v.string(), anyString(), allowed(description));
+/** An object of names and `value`s, e.g. tags or a KMS key per region. */
+export function mapOf<TValue extends v.GenericSchema>(value: TValue, description: string) {
+  return v.pipe(
+    // valibot takes an array for a record (of its numbered keys).
+    v.custom<Record<string, v.InferInput<TValue>>>((input) => !Array.isArray(input), allowed(description)),
+    v.record(v.string(), value, allowed(description)),
+  );
 }
 
 /**

@@ -5,9 +5,9 @@ import * as v from "valibot";
 import { awsIdentifier, region, regionOfKeyArn } from "./aws-formats";
 import { policyDocument } from "./policy-document";
 import { SecretBase, SecretBasePropsSchema } from "./secret-base";
-import { list, satisfies, text } from "./field-schemas";
+import { list, mapOf, satisfies, text } from "./field-schemas";
 import { settings } from "./settings-schema";
-import { allowed, parseProps } from "./validation";
+import { parseProps } from "./validation";
 
 const KEY_NAME = /^[\w.:/=+@-]+$/;
 const MAX_TAG_VALUE_LENGTH = 256;
@@ -46,7 +46,7 @@ export const KeyValueSecretPropsSchema = settings(
      * @default {} (every replica uses its region's AWS-managed key)
      */
     replicaKmsKeyArns: v.optional(
-      v.record(v.string(), awsIdentifier("kms-key-arn"), allowed("an object of region names and KMS key ARNs")),
+      mapOf(awsIdentifier("kms-key-arn"), "an object of region names and KMS key ARNs"),
       {},
     ),
     /**

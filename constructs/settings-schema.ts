@@ -1,6 +1,6 @@
 import { closest, distance } from "fastest-levenshtein";
 import * as v from "valibot";
-import { type PathKey, show } from "./validation";
+import { is, type PathKey, show } from "./validation";
 
 /**
  * Objects of settings: the props of a construct, or an environment. Each is valibot's
@@ -33,8 +33,6 @@ export type SettingsSchema<TEntries extends v.ObjectEntries> = v.ObjectSchema<
 /** The checked value of a settings object: defaults applied. */
 export type SettingsOutput<TEntries extends v.ObjectEntries> = v.InferOutput<v.ObjectSchema<TEntries, undefined>>;
 
-const NEAR_MISS_DISTANCE = 2;
-
 /**
  * An object of settings: valibot's `object` (each entry checked, defaults applied), with
  * three things configuration written by hand needs:
@@ -56,15 +54,17 @@ export function settings<const TEntries extends v.ObjectEntries>(
       const own = entries[missing.key as string]["~run"]({ value: undefined }, {}).issues?.[0];
       return own?.message ?? "is missing";
     }
-    return `is ${show(issue.input)}; allowed: an object of settings`;
+    return notAnObject(issue.input);
   });
   const run = schema["~run"];
   return Object.assign(schema, {
     rules,
     "~run"(this: SettingsSchema<TEntries>, dataset: v.UnknownDataset, config: v.Config<v.BaseIssue<unknown>>) {
       const input = dataset.value;
+      // valibot takes an array for an object (of its numbered keys).
+      if (Array.isArray(input)) return { typed: false, value: input, issues: [issueAt([], input, notAnObject(input), "type")] };
       const result = run.call(this, dataset, config) as v.OutputDataset<unknown, v.BaseIssue<unknown>>;
-      if (input === null || typeof input !== "object" || Array.isArray(input)) return result;
+      if (input === null || typeof input !== "object") return result;
       const issues: v.BaseIssue<unknown>[] = [];
       for (const key of Object.keys(input)) {
         if (!Object.prototype.hasOwnProperty.call(this.entries, key)) {
@@ -83,12 +83,21 @@ export function settings<const TEntries extends v.ObjectEntries>(
   }) as SettingsSchema<TEntries>;
 }
 
-/** `is not a setting; did you mean ...?` for a near miss, or the list of settings. */
+function notAnObject(input: unknown): string {
+  return `${is(input)}; allowed: an object of settings`;
+}
+
+/**
+ * `is not a setting; did you mean ...?` for a near miss (a typo, a letter's case, a word
+ * left off), or the list of settings.
+ */
 function notASetting(key: string, known: readonly string[]): string {
-  const nearest = known.length > 0 ? closest(key.toLowerCase(), known.map((k) => k.toLowerCase())) : undefined;
+  const lower = key.toLowerCase();
+  const nearest = known.length > 0 ? closest(lower, known.map((k) => k.toLowerCase())) : undefined;
   const suggestion = known.find((k) => k.toLowerCase() === nearest);
-  if (suggestion !== undefined && distance(key.toLowerCase(), suggestion.toLowerCase()) <= NEAR_MISS_DISTANCE) {
-    return `is not a setting; did you mean ${suggestion}?`;
+  if (suggestion !== undefined) {
+    const tolerance = Math.max(2, Math.floor(Math.max(key.length, suggestion.length) / 4));
+    if (distance(lower, suggestion.toLowerCase()) <= tolerance) return `is not a setting; did you mean ${suggestion}?`;
   }
   return `is not a setting; allowed: ${known.join(", ")}`;
 }

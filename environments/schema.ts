@@ -9,7 +9,7 @@ import { ExistingNetworkPropsSchema, NewNetworkPropsSchema } from "../constructs
 import { RotationAlertsPropsSchema } from "../constructs/rotation-alerts";
 import { RotationFunctionPropsSchema } from "../constructs/rotation-function";
 import { recoveryWindowDays } from "../constructs/secret-base";
-import { list, oneOf, stringMap, text, variantOf } from "../constructs/field-schemas";
+import { anyString, list, mapOf, oneOf, text, variantOf } from "../constructs/field-schemas";
 import { adapt, allBut, settings } from "../constructs/settings-schema";
 import { allowed, show } from "../constructs/validation";
 import { CLONE_SUFFIX, ROTATION_STRATEGIES } from "../shared/secret-contract";
@@ -53,7 +53,7 @@ export const EnvironmentSchema = settings(
     /** AWS region, e.g. `eu-west-1`. */
     region: region(),
     /** Tags applied to every resource through the provider's `default_tags`. */
-    tags: v.optional(stringMap("an object of tag names and values")),
+    tags: v.optional(mapOf(anyString(), "an object of tag names and values")),
     /** Where Terraform keeps state. @default { kind: "local" } */
     backend: v.optional(BackendSchema, { kind: "local" }),
     /**

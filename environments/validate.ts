@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { describeProblem, problemsOf, ValidationError } from "../constructs/validation";
+import { describeProblem, type Problem, problemsOf, ValidationError } from "../constructs/validation";
 import { EnvironmentSchema } from "./schema";
 import type { EnvironmentConfig, ValidEnvironment } from "./types";
 
@@ -34,7 +34,7 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): ValidE
     }
     names.add(env?.name);
     if (result.success) valid.push(result.output);
-    else lines.push(...problemsOf(result.issues).map((problem) => `${label}: ${describeProblem(problem)}`));
+    else lines.push(...problemsOf(result.issues).map((problem) => lineOf(label, problem)));
   });
   if (lines.length > 0) throw new ConfigurationError(lines);
   return valid;
@@ -48,8 +48,13 @@ export function validateEnvironment(env: EnvironmentConfig): ValidEnvironment {
 /** A `ValidationError` of a construct as a {@link ConfigurationError} of the environment; other errors pass unchanged. */
 export function forEnvironment(name: string, error: unknown): unknown {
   return error instanceof ValidationError
-    ? new ConfigurationError(error.problems.map((problem) => `environment "${name}": ${describeProblem(problem)}`))
+    ? new ConfigurationError(error.problems.map((problem) => lineOf(`environment "${name}"`, problem)))
     : error;
+}
+
+/** `<label>: <path> <problem>`, or `<label> <problem>` for the environment itself. */
+function lineOf(label: string, problem: Problem): string {
+  return problem.path === "" ? `${label} ${problem.problem}` : `${label}: ${describeProblem(problem)}`;
 }
 
 /** `environment "<name>"`, or the environment's place in the list when it has no name to show. */

@@ -659,8 +659,20 @@ describe("Database", () => {
         { kmsKeyArn: "alias/dev-secrets" },
         'kmsKeyArn is "alias/dev-secrets"; allowed: a KMS key ARN',
       ],
+      [
+        "a misspelt setting, which would otherwise turn Performance Insights off without a word",
+        { performanceInsight: true } as Partial<DatabaseProps>,
+        "performanceInsight is not a setting; did you mean performanceInsights?",
+      ],
+      ["a boolean written as a string", { multiAz: "false" as never }, 'multiAz is "false"; allowed: true or false'],
     ])("rejects %s", (_, overrides, message) => {
       expect(() => new Database(testStack(), "Database", databaseProps(overrides))).toThrow(message);
+    });
+
+    it("reports every problem of its props at once", () => {
+      expect(() => new Database(testStack(), "Database", databaseProps({ port: 80, backupRetentionDays: 40 }))).toThrow(
+        "port is 80; allowed: an integer from 1150 to 65535\nbackupRetentionDays is 40; allowed: an integer from 1 to 35",
+      );
     });
 
     it.each<[string, string, string, string]>([

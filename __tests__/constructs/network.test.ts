@@ -520,6 +520,11 @@ describe("Network", () => {
         },
         'subnetIds[1] is "sn-2"; allowed: a subnet ID',
       ],
+      [
+        "a misspelt setting, which would otherwise drop the flow logs without a word",
+        { ...newNetwork(), flowLogRetentionDay: 7 } as NetworkProps,
+        "flowLogRetentionDay is not a setting; did you mean flowLogRetentionDays?",
+      ],
     ])("rejects %s", (_, props, message) => {
       expect(() => new Network(testStack(), "Network", props)).toThrow(message);
     });

@@ -370,6 +370,7 @@ describe("RotationFunction", () => {
       ["runtime", { runtime: "python3.12" }, /^runtime is "python3\.12"; allowed: nodejs22\.x/],
       ["timeoutSeconds", { timeoutSeconds: 5 }, /^timeoutSeconds is 5; allowed: an integer from 10 to 900$/],
       ["timeoutSeconds", { timeoutSeconds: 901 }, /^timeoutSeconds is 901; allowed: an integer from 10 to 900$/],
+      ["timeoutSeconds", { timeoutSeconds: "60" as never }, /^timeoutSeconds is "60"; allowed: an integer from 10 to 900$/],
       ["passwordLength", { passwordLength: 8 }, /^passwordLength is 8; allowed: an integer from 16 to 128$/],
       [
         "reservedConcurrentExecutions",
