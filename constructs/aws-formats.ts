@@ -30,6 +30,11 @@ export function lambdaFunctionName(description = "1 to 64 letters, digits, - or 
   return text(/^[A-Za-z0-9_-]{1,64}$/, description);
 }
 
+/** IAM role names (not ARNs): 1–64 letters, digits or `+=,.@_-`, or a token (a role of the same stack). */
+export function iamRoleName() {
+  return text(/^[\w+=,.@-]{1,64}$/, "an IAM role name: 1 to 64 letters, digits or +=,.@_-", { tokens: true });
+}
+
 /**
  * Identifiers that other resources produce. A token (an attribute of another resource,
  * known only at apply time) passes unchecked.
@@ -37,7 +42,8 @@ export function lambdaFunctionName(description = "1 to 64 letters, digits, - or 
 const IDENTIFIER_FORMATS = {
   "kms-key-arn": {
     pattern: new RegExp(
-      String.raw`^arn:aws(?:-[a-z]+)*:kms:${REGION}:\d{12}:key/(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
+      String.raw`^arn:aws(?:-[a-z]+)*:kms:${REGION}:\d{12}:key/` +
+        String.raw`(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
     ),
     description: "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias ARN)",
   },

@@ -49,7 +49,8 @@ export const RotationScheduleSchema = settings(
       check: ({ automaticallyAfterDays, scheduleExpression }, report) => {
         if ((automaticallyAfterDays === undefined) === (scheduleExpression === undefined)) {
           const which = automaticallyAfterDays === undefined ? "neither" : "both";
-          report([], `sets ${which} automaticallyAfterDays ${which === "both" ? "and" : "nor"} scheduleExpression; allowed: exactly one of them`);
+          const fields = `automaticallyAfterDays ${which === "both" ? "and" : "nor"} scheduleExpression`;
+          report([], `sets ${which} ${fields}; allowed: exactly one of them`);
         }
       },
     },
@@ -122,7 +123,8 @@ export const DatabaseCredentialSecretPropsSchema = settings(
     {
       fields: ["engine", "username", "masterUsername", "rotationFunction"],
       check: ({ engine, username, masterUsername, rotationFunction }, report) => {
-        const problem = applicationUsernameProblem({ username, engine, masterUsername, strategy: rotationFunction.strategy });
+        const { strategy } = rotationFunction;
+        const problem = applicationUsernameProblem({ username, engine, masterUsername, strategy });
         if (problem !== undefined) report(["username"], problem);
       },
     },

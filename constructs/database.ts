@@ -158,11 +158,13 @@ export const DatabasePropsSchema = settings(
     {
       fields: ["engine", "identifier", "monitoringIntervalSeconds"],
       check: ({ engine, identifier, monitoringIntervalSeconds }, report) => {
-        const max = monitoringIntervalSeconds > 0 ? 64 - MONITORING_ROLE_SUFFIX.length : ENGINE_TRAITS[engine].aurora ? 60 : 63;
+        const max =
+          monitoringIntervalSeconds > 0 ? 64 - MONITORING_ROLE_SUFFIX.length : ENGINE_TRAITS[engine].aurora ? 60 : 63;
         if (identifier.length > max) {
           report(
             ["identifier"],
-            `is ${identifier.length} characters long; allowed: at most ${max} (63 for a DB instance, 60 for Aurora, 49 with enhanced monitoring)`,
+            `is ${identifier.length} characters long; allowed: at most ${max} ` +
+              "(63 for a DB instance, 60 for Aurora, 49 with enhanced monitoring)",
           );
         }
       },
@@ -179,8 +181,10 @@ export const DatabasePropsSchema = settings(
       fields: ["engine", "allocatedStorageGb", "maxAllocatedStorageGb", "auroraInstanceCount"],
       check: (props, report) => {
         const aurora = ENGINE_TRAITS[props.engine].aurora;
-        const fieldsOfOther = aurora ? (["allocatedStorageGb", "maxAllocatedStorageGb"] as const) : (["auroraInstanceCount"] as const);
-        for (const field of fieldsOfOther.filter((f) => props[f] !== undefined)) {
+        const fieldsOfOtherKind = aurora
+          ? (["allocatedStorageGb", "maxAllocatedStorageGb"] as const)
+          : (["auroraInstanceCount"] as const);
+        for (const field of fieldsOfOtherKind.filter((f) => props[f] !== undefined)) {
           report(
             [field],
             aurora

@@ -51,7 +51,11 @@ export const ExistingKeySchema = settings({
 });
 
 /** Props of {@link EncryptionKey}, one variant per {@link EncryptionKind}. */
-export const EncryptionKeyPropsSchema = variantOf("kind", [AwsManagedKeySchema, CustomerManagedKeySchema, ExistingKeySchema]);
+export const EncryptionKeyPropsSchema = variantOf("kind", [
+  AwsManagedKeySchema,
+  CustomerManagedKeySchema,
+  ExistingKeySchema,
+]);
 
 /** Props of {@link EncryptionKey}. */
 export type EncryptionKeyProps = v.InferInput<typeof EncryptionKeyPropsSchema>;

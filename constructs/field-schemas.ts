@@ -13,7 +13,9 @@ import { allowed, show } from "./validation";
  * (e.g. `is 3; allowed: ...`), or `undefined` when the value is fine. One check per field
  * keeps one message per field.
  */
-export function satisfies<T>(problem: (value: T) => string | undefined): v.CheckAction<T, (issue: v.CheckIssue<T>) => string> {
+export function satisfies<T>(
+  problem: (value: T) => string | undefined,
+): v.CheckAction<T, (issue: v.CheckIssue<T>) => string> {
   return v.check<T, (issue: v.CheckIssue<T>) => string>(
     (value) => problem(value) === undefined,
     (issue) => problem(issue.input) ?? "",

@@ -36,7 +36,10 @@ const NETWORK_BASE_ENTRIES = {
    * Prefix of resource names and `Name` tags: a lower-case letter, then lower-case
    * letters, digits or `-`, at most 32 characters. Typically the environment name.
    */
-  namePrefix: text(/^[a-z][a-z0-9-]{0,31}$/, "a lower-case letter, then lower-case letters, digits or -, at most 32 characters"),
+  namePrefix: text(
+    /^[a-z][a-z0-9-]{0,31}$/,
+    "a lower-case letter, then lower-case letters, digits or -, at most 32 characters",
+  ),
   /**
    * How the private subnets reach Secrets Manager: `vpc-endpoint` creates an interface
    * endpoint with private DNS (its security group admits only the groups registered with
@@ -114,7 +117,8 @@ export const NewNetworkPropsSchema = settings(
           if (natGateways !== undefined) {
             report(["natGateways"], 'is set; allowed only with secretsManagerAccess "nat-gateway"');
           }
-          if (endpointZoneCount !== undefined && !(Number.isInteger(endpointZoneCount) && endpointZoneCount >= 1 && endpointZoneCount <= zones)) {
+          const inRange = (n: number) => Number.isInteger(n) && n >= 1 && n <= zones;
+          if (endpointZoneCount !== undefined && !inRange(endpointZoneCount)) {
             report(["endpointZoneCount"], `is ${show(endpointZoneCount)}; allowed: an integer from 1 to ${zones}`);
           }
         } else if (endpointZoneCount !== undefined) {

@@ -36,7 +36,10 @@ export const SecretBasePropsSchema = settings({
     satisfies((name: string) => {
       if (!SECRET_NAME.test(name)) return `is ${show(name)}; allowed: ${SECRET_NAME_RULE}`;
       if (RESERVED_SUFFIX.test(name)) {
-        return `is ${show(name)}, which ends with a hyphen and six characters like the ARN's random suffix; allowed: a name without such an ending`;
+        return (
+          `is ${show(name)}, which ends with a hyphen and six characters like the ARN's random suffix; ` +
+          "allowed: a name without such an ending"
+        );
       }
       return undefined;
     }),

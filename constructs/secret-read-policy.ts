@@ -3,15 +3,12 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import * as v from "valibot";
-import { awsIdentifier } from "./aws-formats";
+import { awsIdentifier, iamRoleName } from "./aws-formats";
 import { keyUseThroughSecretsManager } from "./encryption-key";
 import { policyDocument, type PolicyStatement } from "./policy-document";
 import { anyString, list, text } from "./field-schemas";
 import { settings } from "./settings-schema";
 import { checkValue, invalid, parseProps, show } from "./validation";
-
-/** IAM role names: 1–64 of letters, digits and `+=,.@_-`, or a token (a role of the same stack). */
-const ROLE_NAME = text(/^[\w+=,.@-]{1,64}$/, "an IAM role name: 1 to 64 letters, digits or +=,.@_-", { tokens: true });
 
 /** Props of {@link SecretReadPolicy}. */
 export const SecretReadPolicyPropsSchema = settings({
@@ -30,7 +27,7 @@ export const SecretReadPolicyPropsSchema = settings({
    * later with {@link SecretReadPolicy.attachToRole}.
    * @default []
    */
-  roleNames: v.optional(list(ROLE_NAME, "IAM role names"), []),
+  roleNames: v.optional(list(iamRoleName(), "IAM role names"), []),
   /**
    * Start of the policy name; Terraform appends a unique suffix, so two environments in
    * one account never collide. 1–102 letters, digits or `+=,.@_-` (IAM policy names allow
@@ -72,7 +69,7 @@ export class SecretReadPolicy extends Construct {
 
   /** Attaches the policy to one more role, given by name. Attaching a role twice is an error. */
   public attachToRole(roleName: string): void {
-    checkValue("roleName", ROLE_NAME, roleName);
+    checkValue("roleName", iamRoleName(), roleName);
     if (this.attachedRoles.has(roleName)) {
       throw invalid("roleName", `is ${show(roleName)}, already attached; allowed: a role not yet attached`);
     }

@@ -62,7 +62,9 @@ export function settings<const TEntries extends v.ObjectEntries>(
     "~run"(this: SettingsSchema<TEntries>, dataset: v.UnknownDataset, config: v.Config<v.BaseIssue<unknown>>) {
       const input = dataset.value;
       // valibot takes an array for an object (of its numbered keys).
-      if (Array.isArray(input)) return { typed: false, value: input, issues: [issueAt([], input, notAnObject(input), "type")] };
+      if (Array.isArray(input)) {
+        return { typed: false, value: input, issues: [issueAt([], input, notAnObject(input), "type")] };
+      }
       const result = run.call(this, dataset, config) as v.OutputDataset<unknown, v.BaseIssue<unknown>>;
       if (input === null || typeof input !== "object") return result;
       const issues: v.BaseIssue<unknown>[] = [];

@@ -93,7 +93,11 @@ export function problemsOf(issues: readonly v.BaseIssue<unknown>[]): Problem[] {
 }
 
 /** Checks one value, e.g. a method's argument, that messages call `name`. */
-export function checkValue<TSchema extends v.GenericSchema>(name: string, schema: TSchema, value: unknown): v.InferOutput<TSchema> {
+export function checkValue<TSchema extends v.GenericSchema>(
+  name: string,
+  schema: TSchema,
+  value: unknown,
+): v.InferOutput<TSchema> {
   return withinField(name, () => parseProps(schema, value));
 }
 

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { awsIdentifier, region, regionOfZone } from "../constructs/aws-formats";
+import { awsIdentifier, iamRoleName, region, regionOfZone } from "../constructs/aws-formats";
 import { DatabasePropsSchema } from "../constructs/database";
 import { DatabaseCredentialSecretPropsSchema } from "../constructs/database-credential-secret";
 import { applicationUsernameProblem } from "../constructs/database-engines";
@@ -16,9 +16,21 @@ import { CLONE_SUFFIX, ROTATION_STRATEGIES } from "../shared/secret-contract";
 import { BackendSchema, cloudWorkspace } from "./backend";
 import { PRODUCTION_TIER_RULES } from "./production-tier";
 
-/** IAM role names of this account's applications that may read a secret. */
-const readerRoleNames = () =>
-  v.optional(list(text(/^[\w+=,.@-]{1,64}$/, "an IAM role name: 1 to 64 letters, digits or +=,.@_-"), "IAM role names"), []);
+/** What every secret of an environment states besides its construct's props. */
+const ENVIRONMENT_SECRET_ENTRIES = {
+  /**
+   * Days Secrets Manager keeps the deleted secret recoverable: 0 (delete at once) or 7–30.
+   * Stated in every environment rather than left to the construct's default.
+   */
+  recoveryWindowDays: recoveryWindowDays(),
+  /**
+   * IAM role names of this account's applications that may read the secret: the secret's
+   * read policy (GetSecretValue and DescribeSecret on this secret, the key only through
+   * Secrets Manager) is attached to each.
+   * @default []
+   */
+  readerRoleNames: v.optional(list(iamRoleName(), "IAM role names"), []),
+};
 
 /** A new customer-managed key, named after the environment (`alias/<env>-secrets`). */
 const EnvironmentCustomerManagedKeySchema = adapt(CustomerManagedKeySchema, {
@@ -81,15 +93,7 @@ export const EnvironmentSchema = settings(
       v.array(
         adapt(KeyValueSecretPropsSchema, {
           pick: allBut(KeyValueSecretPropsSchema, ["kmsKeyArn", "recoveryWindowDays"]),
-          add: {
-            /** Days Secrets Manager keeps the deleted secret recoverable: 0 (delete at once) or 7–30; stated in every environment. */
-            recoveryWindowDays: recoveryWindowDays(),
-            /**
-             * IAM role names of this account's applications that may read the secret: the
-             * secret's read policy is attached to each. @default []
-             */
-            readerRoleNames: readerRoleNames(),
-          },
+          add: ENVIRONMENT_SECRET_ENTRIES,
         }),
         allowed("a list of key/value secrets"),
       ),
@@ -101,28 +105,49 @@ export const EnvironmentSchema = settings(
      */
     databaseUsers: v.array(
       adapt(DatabaseCredentialSecretPropsSchema, {
-        pick: ["secretName", "description", "username", "privileges", "rotation"],
+        // The connection and the function come from the database and the strategy.
+        pick: allBut(DatabaseCredentialSecretPropsSchema, [
+          "engine",
+          "host",
+          "port",
+          "databaseName",
+          "databaseIdentifier",
+          "masterSecretArn",
+          "masterUsername",
+          "rotationFunction",
+          "rotationDependsOn",
+          "kmsKeyArn",
+          "recoveryWindowDays",
+        ]),
         add: {
-          /** Days Secrets Manager keeps the deleted secret recoverable: 0 (delete at once) or 7–30; stated in every environment. */
-          recoveryWindowDays: recoveryWindowDays(),
+          ...ENVIRONMENT_SECRET_ENTRIES,
           /** Rotation strategy; one function is deployed per strategy in use. */
           strategy: oneOf(ROTATION_STRATEGIES),
-          /**
-           * IAM role names of applications that may read this secret: the secret's read policy
-           * (GetSecretValue and DescribeSecret on this secret, the key only through Secrets
-           * Manager) is attached to each. @default []
-           */
-          readerRoleNames: readerRoleNames(),
         },
       }),
       allowed("a list of database users"),
     ),
     /** Settings shared by the environment's rotation functions. */
     rotationFunction: adapt(RotationFunctionPropsSchema, {
-      pick: ["runtime", "timeoutSeconds", "logRetentionDays", "passwordLength", "reservedConcurrentExecutions"],
+      pick: allBut(RotationFunctionPropsSchema, [
+        "functionName",
+        "strategy",
+        "bundle",
+        "kmsKeyArn",
+        "vpcId",
+        "subnetIds",
+        "databaseSecurityGroupId",
+        "databasePort",
+        "secretsManagerEndpointSecurityGroupId",
+      ]),
     }),
     /** Who hears about failed rotations. @default {} */
-    alerts: v.optional(adapt(RotationAlertsPropsSchema, { pick: ["emailSubscribers"] }), {}),
+    alerts: v.optional(
+      adapt(RotationAlertsPropsSchema, {
+        pick: allBut(RotationAlertsPropsSchema, ["namePrefix", "rotationFunctionNames", "kmsKeyArn"]),
+      }),
+      {},
+    ),
   },
   [
     {
@@ -131,7 +156,10 @@ export const EnvironmentSchema = settings(
         if (network.kind !== "new") return;
         network.availabilityZones.forEach((zone, i) => {
           if (regionOfZone(zone) !== region) {
-            report(["network", "availabilityZones", i], `is ${show(zone)}; allowed: a zone of region ${region}, such as ${region}a`);
+            report(
+              ["network", "availabilityZones", i],
+              `is ${show(zone)}; allowed: a zone of region ${region}, such as ${region}a`,
+            );
           }
         });
       },
@@ -147,9 +175,10 @@ export const EnvironmentSchema = settings(
         secrets.forEach(({ path, name }, i) => {
           const first = secrets.findIndex((other) => other.name === name);
           if (first < i) {
+            const [section, index] = secrets[first].path;
             report(
               [...path, "secretName"],
-              `is ${show(name)}, the name of ${secrets[first].path[0]}[${secrets[first].path[1]}]; allowed: a name no other secret of the environment has`,
+              `is ${show(name)}, the name of ${section}[${index}]; allowed: a name no other secret of the environment has`,
             );
           }
         });

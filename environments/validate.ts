@@ -30,7 +30,9 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): ValidE
     const result = v.safeParse(EnvironmentSchema, env);
     const label = labelOf(env, i);
     if (names.has(env?.name)) {
-      lines.push(`${label}: name is used by another environment; allowed: a name no other environment in environments/index.ts uses`);
+      lines.push(
+        `${label}: name is used by another environment; allowed: a name no other environment in environments/index.ts uses`,
+      );
     }
     names.add(env?.name);
     if (result.success) valid.push(result.output);

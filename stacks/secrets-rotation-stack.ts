@@ -91,9 +91,9 @@ export class SecretsRotationStack extends TerraformStack {
 
     const alerts = withinField("alerts", () =>
       new RotationAlerts(this, "RotationAlerts", {
+        ...env.alerts,
         namePrefix: env.name,
         rotationFunctionNames: [...functions.values()].map(({ fn }) => fn.functionName),
-        emailSubscribers: env.alerts.emailSubscribers,
         kmsKeyArn: key.keyArn,
       }),
     );

@@ -68,14 +68,16 @@ describe("settings", () => {
   });
 
   test("run a rule when the fields it reads are valid, whatever else is wrong", () => {
-    expect(problems(Storage, { multiAz: 1, engine: "mysql", allocatedStorageGb: 50, maxAllocatedStorageGb: 40 })).toEqual([
+    const props = { multiAz: 1, engine: "mysql", allocatedStorageGb: 50, maxAllocatedStorageGb: 40 };
+    expect(problems(Storage, props)).toEqual([
       "multiAz is 1; allowed: true or false",
       "maxAllocatedStorageGb is 40; allowed: above 50",
     ]);
   });
 
   test("skip a rule when a field it reads has a problem of its own", () => {
-    expect(problems(Storage, { multiAz: true, engine: "mysql", allocatedStorageGb: 500, maxAllocatedStorageGb: 40 })).toEqual([
+    const props = { multiAz: true, engine: "mysql", allocatedStorageGb: 500, maxAllocatedStorageGb: 40 };
+    expect(problems(Storage, props)).toEqual([
       "allocatedStorageGb is 500; allowed: an integer from 20 to 100",
     ]);
   });
@@ -85,7 +87,8 @@ describe("settings", () => {
       secrets: list(settings({ name: text(/^[a-z]+$/, "lower-case letters") }), "secrets"),
       keys: mapOf(awsIdentifier("kms-key-arn"), "region names and key ARNs"),
     });
-    expect(problems(Secrets, { secrets: [{ name: "ok" }, { name: "Not OK", extra: 1 }], keys: { "eu-west-1": "alias/x" } })).toEqual([
+    const props = { secrets: [{ name: "ok" }, { name: "Not OK", extra: 1 }], keys: { "eu-west-1": "alias/x" } };
+    expect(problems(Secrets, props)).toEqual([
       'secrets[1].name is "Not OK"; allowed: lower-case letters',
       "secrets[1].extra is not a setting; allowed: name",
       'keys["eu-west-1"] is "alias/x"; allowed: a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias ARN)',
@@ -108,7 +111,9 @@ describe("variantOf", () => {
 
   test("names the options when the key names none", () => {
     expect(problems(Key, { kind: "kms" })).toEqual(['kind is "kms"; allowed: "managed", "existing"']);
-    expect(problems(Key, "managed")).toEqual(['is "managed"; allowed: an object of settings with kind "managed", "existing"']);
+    expect(problems(Key, "managed")).toEqual([
+      'is "managed"; allowed: an object of settings with kind "managed", "existing"',
+    ]);
   });
 });
 
@@ -148,7 +153,11 @@ describe("adapt", () => {
     expect(problems(Adapted, { multiAz: true, allocatedStorageGb: 50, maxAllocatedStorageGb: 40 })).toEqual([
       "maxAllocatedStorageGb is 40; allowed: above 50",
     ]);
-    expect(parseProps(Adapted, { multiAz: true })).toEqual({ allocatedStorageGb: 20, multiAz: true, applicationPorts: [] });
+    expect(parseProps(Adapted, { multiAz: true })).toEqual({
+      allocatedStorageGb: 20,
+      multiAz: true,
+      applicationPorts: [],
+    });
   });
 
   test("refuses the dropped entries as settings it does not have", () => {

@@ -20,7 +20,11 @@ test("the synth command reports a broken environment file, every problem and not
     const app = JSON.parse(readFileSync(path.join(dir, "cdktf.json"), "utf8")).app as string;
     expect(app).toBe(JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).scripts.synth);
 
-    const result = spawnSync("sh", ["-c", app], { cwd: dir, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+    const result = spawnSync("sh", ["-c", app], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    });
 
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split("\n")).toEqual([
