@@ -24,7 +24,7 @@ function isScheduleExpression(expression: string): boolean {
 }
 
 /** When the secret rotates: every N days, or on a schedule expression. */
-export const RotationScheduleSchema = settings(
+const RotationScheduleSchema = settings(
   {
     /** Every N days, 1–1000. */
     automaticallyAfterDays: v.optional(integer(1, 1000)),

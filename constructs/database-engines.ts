@@ -12,7 +12,7 @@ import { show } from "./validation";
  * What the infrastructure knows about each engine RDS runs: one row per engine, read by
  * the {@link Database} construct and by the credential secrets of its users.
  */
-export interface EngineTraits {
+interface EngineTraits {
   /** An Aurora cluster rather than a DB instance. */
   readonly aurora: boolean;
   readonly defaultPort: number;

@@ -5,7 +5,7 @@ import * as v from "valibot";
 import { awsIdentifier } from "./aws-formats";
 import { AwsContext } from "./aws-context";
 import { policyDocument, type PolicyStatement } from "./policy-document";
-import { anyString, integer, kind, list, text, variantOf } from "./field-schemas";
+import { anyString, integer, list, text, variantOf } from "./field-schemas";
 import { settings } from "./settings-schema";
 import { parseProps } from "./validation";
 
@@ -14,13 +14,13 @@ const ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 /** The AWS-managed keys (`aws/secretsmanager`, `aws/rds`, ...): no key resource and no key policy of ours. */
 export const AwsManagedKeySchema = settings({
   /** Use each service's AWS-managed key; consumers omit `kms_key_id`. */
-  kind: kind("aws-managed"),
+  kind: v.literal("aws-managed"),
 });
 
 /** A new customer-managed key with automatic rotation and a least-privilege key policy. */
 export const CustomerManagedKeySchema = settings({
   /** Create a new key. */
-  kind: kind("customer-managed"),
+  kind: v.literal("customer-managed"),
   /**
    * Alias of the key: `alias/` followed by letters, digits, `/`, `_` or `-`, at most 256
    * characters, not under `alias/aws/`. Typically `alias/<environment>-secrets`.
@@ -45,7 +45,7 @@ export const CustomerManagedKeySchema = settings({
  */
 export const ExistingKeySchema = settings({
   /** Use an existing key. */
-  kind: kind("existing"),
+  kind: v.literal("existing"),
   /** ARN of the key, `arn:<partition>:kms:<region>:<account>:key/<key id>` (an alias ARN is not accepted). */
   keyArn: awsIdentifier("kms-key-arn"),
 });

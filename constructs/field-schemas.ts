@@ -110,7 +110,7 @@ export function mapOf<TValue extends v.GenericSchema>(value: TValue, description
 
 /**
  * Objects that differ by a discriminating key, e.g. `kind: "new"` or `kind: "existing"`:
- * each option is a settings object whose `key` entry is a literal.
+ * each option is a settings object whose `key` entry is a `v.literal`.
  */
 export function variantOf<
   const TKey extends string,
@@ -125,10 +125,5 @@ export function variantOf<
       ? `is ${show(issue.input)}; allowed: an object of settings with ${key} ${kinds.join(", ")}`
       : allowed(kinds.join(", "))(issue),
   );
-}
-
-/** The discriminating entry of one {@link variantOf} option. */
-export function kind<const T extends string>(value: T) {
-  return v.literal(value);
 }
 

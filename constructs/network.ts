@@ -19,7 +19,7 @@ import { availabilityZone, awsIdentifier, logRetentionDays, regionOfZone } from 
 import { createFlowLogs } from "./network-flow-logs";
 import { CIDR_PATTERN, type SubnetLayout, subnetLayout } from "./network-subnet-layout";
 import { policyDocument } from "./policy-document";
-import { kind, list, oneOf, text, variantOf } from "./field-schemas";
+import { list, oneOf, text, variantOf } from "./field-schemas";
 import { settings } from "./settings-schema";
 import { allowed, checkValue, invalid, parseProps, show } from "./validation";
 
@@ -53,7 +53,7 @@ const NETWORK_BASE_ENTRIES = {
 export const NewNetworkPropsSchema = settings(
   {
     /** Create the VPC. */
-    kind: kind("new"),
+    kind: v.literal("new"),
     ...NETWORK_BASE_ENTRIES,
     /**
      * IPv4 CIDR of the VPC, a network address with a prefix length from 16 to 24. The
@@ -140,7 +140,7 @@ export const NewNetworkPropsSchema = settings(
 /** An existing VPC: nothing is created but the Secrets Manager endpoint, if chosen. */
 export const ExistingNetworkPropsSchema = settings({
   /** Use an existing VPC. */
-  kind: kind("existing"),
+  kind: v.literal("existing"),
   ...NETWORK_BASE_ENTRIES,
   /** ID of the VPC, `vpc-...`; with `vpc-endpoint` it needs DNS support and DNS hostnames enabled. */
   vpcId: awsIdentifier("vpc-id"),

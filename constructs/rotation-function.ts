@@ -12,19 +12,18 @@ import { AssetType, type ITerraformDependable, Lazy, TerraformAsset } from "cdkt
 import { Construct } from "constructs";
 import * as v from "valibot";
 import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
-import type { RotationBundle } from "./rotation-bundle";
+import { type RotationBundle, RotationBundleSchema } from "./rotation-bundle";
 import { awsIdentifier, lambdaFunctionName, logRetentionDays } from "./aws-formats";
 import { AwsContext } from "./aws-context";
 import { keyUseThroughSecretsManager } from "./encryption-key";
 import { policyDocument, type PolicyStatement } from "./policy-document";
 import { serviceRole } from "./service-role";
-import { integer, list, oneOf, stringWhere, text } from "./field-schemas";
+import { integer, list, oneOf, stringWhere } from "./field-schemas";
 import { settings } from "./settings-schema";
 import { checkValue, invalid, parseProps } from "./validation";
 
 const NODE_RUNTIME = /^nodejs(\d+)\.x$/;
 const MIN_NODE_MAJOR = 22;
-const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 
 /** Props of {@link RotationFunction}. */
 export const RotationFunctionPropsSchema = settings({
@@ -42,10 +41,7 @@ export const RotationFunctionPropsSchema = settings({
    * referenced by a path relative to the stack, so the synthesized Terraform can be
    * planned from any checkout.
    */
-  bundle: settings({
-    zipPath: text(/\.zip$/, "a path ending in .zip"),
-    sha256Base64: text(SHA256_BASE64, "a base64 SHA-256 (44 characters ending in =)"),
-  }),
+  bundle: RotationBundleSchema,
   /**
    * Lambda runtime: `nodejs22.x` or a newer `nodejs<NN>.x`.
    * @default "nodejs22.x"

@@ -54,9 +54,9 @@ export function withinField<T>(prefix: string, build: () => T): T {
   }
 }
 
-/** A value as messages show it: JSON. */
+/** A value as messages show it: JSON (`NaN` and the infinities as themselves). */
 export function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  return typeof value === "number" && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
 }
 
 /** `is <value>`, or `is missing` for an absent value: how a message starts. */

@@ -1,12 +1,12 @@
 import * as v from "valibot";
-import { anyString, kind, variantOf } from "../constructs/field-schemas";
+import { anyString, variantOf } from "../constructs/field-schemas";
 import { settings } from "../constructs/settings-schema";
 
 /** Where Terraform keeps an environment's state. */
 export const BackendSchema = variantOf("kind", [
   settings({
     /** State in a file next to the project, `terraform.<env>.tfstate` (a relative path). */
-    kind: kind("local"),
+    kind: v.literal("local"),
   }),
   settings({
     /**
@@ -14,7 +14,7 @@ export const BackendSchema = variantOf("kind", [
      * `organization` and `workspace` fall back to the environment variables
      * `TFC_ORGANIZATION` and `TFC_WORKSPACE_<ENV>` (e.g. `TFC_WORKSPACE_PROD`).
      */
-    kind: kind("cloud"),
+    kind: v.literal("cloud"),
     /** @default the environment variable `TFC_ORGANIZATION` */
     organization: v.optional(anyString("a Terraform Cloud organization name")),
     /** @default the environment variable `TFC_WORKSPACE_<ENV>`, e.g. `TFC_WORKSPACE_PROD` */
@@ -24,7 +24,6 @@ export const BackendSchema = variantOf("kind", [
   }),
 ]);
 
-export type BackendConfig = v.InferInput<typeof BackendSchema>;
 type CloudBackend = Extract<v.InferOutput<typeof BackendSchema>, { kind: "cloud" }>;
 
 /**

@@ -25,16 +25,17 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): ValidE
   }
   const lines: string[] = [];
   const valid: ValidEnvironment[] = [];
-  const names = new Set<unknown>();
+  const names = new Set<string>();
   envs.forEach((env, i) => {
     const result = v.safeParse(EnvironmentSchema, env);
-    const label = labelOf(env, i);
-    if (names.has(env?.name)) {
+    const name = nameOf(env);
+    const label = name === undefined ? `environments[${i}]` : `environment "${name}"`;
+    if (name !== undefined && names.has(name)) {
       lines.push(
         `${label}: name is used by another environment; allowed: a name no other environment in environments/index.ts uses`,
       );
     }
-    names.add(env?.name);
+    if (name !== undefined) names.add(name);
     if (result.success) valid.push(result.output);
     else lines.push(...problemsOf(result.issues).map((problem) => lineOf(label, problem)));
   });
@@ -59,8 +60,8 @@ function lineOf(label: string, problem: Problem): string {
   return problem.path === "" ? `${label} ${problem.problem}` : `${label}: ${describeProblem(problem)}`;
 }
 
-/** `environment "<name>"`, or the environment's place in the list when it has no name to show. */
-function labelOf(env: unknown, index: number): string {
+/** The name of an environment, if it has one to show. */
+function nameOf(env: unknown): string | undefined {
   const name = (env as { name?: unknown } | null)?.name;
-  return typeof name === "string" ? `environment "${name}"` : `environments[${index}]`;
+  return typeof name === "string" ? name : undefined;
 }

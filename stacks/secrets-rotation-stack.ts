@@ -134,7 +134,11 @@ export class SecretsRotationStack extends TerraformStack {
     if (env.backend.kind === "cloud") {
       // Validation has found the organization and the workspace.
       const { organization, workspace, hostname } = cloudWorkspace(env.name, env.backend);
-      new CloudBackend(this, { organization: organization!, workspaces: new NamedCloudWorkspace(workspace!), hostname });
+      new CloudBackend(this, {
+        organization: organization!,
+        workspaces: new NamedCloudWorkspace(workspace!),
+        hostname,
+      });
     } else {
       // Relative to the stack's directory (cdktf.out/stacks/<env>): the state file lands
       // next to the project, outside the regenerated output, and no absolute path of this

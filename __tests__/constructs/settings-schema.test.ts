@@ -1,7 +1,7 @@
 import { Lazy, Token } from "cdktf";
 import * as v from "valibot";
 import { awsIdentifier } from "../../constructs/aws-formats";
-import { flag, integer, kind, list, mapOf, oneOf, text, variantOf } from "../../constructs/field-schemas";
+import { flag, integer, list, mapOf, oneOf, text, variantOf } from "../../constructs/field-schemas";
 import { adapt, allBut, settings } from "../../constructs/settings-schema";
 import { parseProps, ValidationError } from "../../constructs/validation";
 
@@ -98,8 +98,8 @@ describe("settings", () => {
 
 describe("variantOf", () => {
   const Key = variantOf("kind", [
-    settings({ kind: kind("managed") }),
-    settings({ kind: kind("existing"), keyArn: awsIdentifier("kms-key-arn") }),
+    settings({ kind: v.literal("managed") }),
+    settings({ kind: v.literal("existing"), keyArn: awsIdentifier("kms-key-arn") }),
   ]);
 
   test("checks the settings of the option its key names", () => {
