@@ -113,7 +113,10 @@ export const DatabaseCredentialSecretPropsSchema = settings(
      */
     rotationDependsOn: v.optional(
       v.array(
-        v.custom<ITerraformDependable>((value) => typeof value === "object" && value !== null && "fqn" in value),
+        v.custom<ITerraformDependable>(
+          (value) => typeof value === "object" && value !== null && "fqn" in value,
+          allowed("a Terraform resource"),
+        ),
         allowed("a list of Terraform resources"),
       ),
       [],
