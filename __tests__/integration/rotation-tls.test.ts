@@ -4,9 +4,10 @@
  * records whether each connection asked for TLS before anything else, so a fallback
  * to plaintext after a failed handshake would show.
  */
-import { SEED_STAGE, type RotationStrategy } from "../../shared/secret-contract";
+import type { DatabaseBinding } from "../../shared/rotation-binding";
+import type { RotationStrategy } from "../../shared/secret-contract";
 import { RotationStepError } from "../support/fake-secrets-manager";
-import { FUNCTION_CALLER, RotationFixture, type SeededSecret } from "../support/rotation-fixture";
+import { RotationFixture, type SeededSecret } from "../support/rotation-fixture";
 import { TlsProbe } from "../support/tls-probe";
 
 let fx: RotationFixture;
@@ -21,12 +22,16 @@ afterEach(async () => {
 });
 
 describe.each(["mariadb", "postgres"] as const)("%s", (engine) => {
-  /** A secret whose host:port is a probe in front of the test server. */
-  async function secretBehindProbe(probeHost = "127.0.0.1", override: Record<string, unknown> = {}): Promise<{ secret: SeededSecret; probe: TlsProbe }> {
+  /** A secret bound to a database whose host:port is a probe in front of the test server. */
+  async function secretBehindProbe(
+    probeHost = "127.0.0.1",
+    database: Partial<DatabaseBinding> = {},
+    override: Record<string, unknown> = {},
+  ): Promise<{ secret: SeededSecret; probe: TlsProbe }> {
     const server = fx.server(engine);
     const probe = await TlsProbe.start(server.kind, server, probeHost);
     probes.push(probe);
-    const secret = fx.seedDatabaseSecret({ engine, override: { host: probeHost, port: probe.port, ...override } });
+    const secret = fx.seedDatabaseSecret({ engine, database: { host: probeHost, port: probe.port, ...database }, override });
     return { secret, probe };
   }
 
@@ -90,35 +95,19 @@ describe.each(["mariadb", "postgres"] as const)("%s", (engine) => {
     expect(probe.connections).toEqual([]);
   });
 
-  it('connects in plaintext only when the secret says "ssl": false (which these servers refuse)', async () => {
-    const { secret, probe } = await secretBehindProbe("127.0.0.1", { ssl: false });
+  it("connects in plaintext only when the binding says tls: false (which these servers refuse)", async () => {
+    const { secret, probe } = await secretBehindProbe("127.0.0.1", { tls: false });
     const error = await failingRotation(secret, "single-user");
     expect(error.step).toBe("setSecret");
     expect(probe.connections.length).toBeGreaterThanOrEqual(1);
     expect(probe.connections.every((c) => c.tlsRequested === false)).toBe(true);
   });
-});
 
-it("the Lambda entry point takes its settings from the environment (DB_CA_BUNDLE, AWS_ENDPOINT_URL_SECRETS_MANAGER, ...)", async () => {
-  const secret = fx.seedDatabaseSecret({ engine: "postgres" });
-  const saved = { ...process.env };
-  Object.assign(process.env, fx.fake.environment(FUNCTION_CALLER), {
-    ROTATION_STRATEGY: "alternating-users",
-    DB_CA_BUNDLE: fx.env.caPath,
-    PASSWORD_LENGTH: "40",
+  it.each([false, "false", "FALSE", "False"])('a secret saying "ssl": %j cannot turn TLS off: refused before any connection', async (ssl) => {
+    const { secret, probe } = await secretBehindProbe("127.0.0.1", {}, { ssl });
+    const error = await failingRotation(secret, "single-user");
+    expect(error.step).toBe("createSecret");
+    expect(error.message).toMatch(ssl === false ? /"ssl" disagrees with the function's binding .*\(TLS required\)/ : /"ssl" must be true or false/);
+    expect(probe.connections).toEqual([]);
   });
-  try {
-    await jest.isolateModulesAsync(async () => {
-      const { handler } = await import("../../lambda/index");
-      await fx.driver.rotate(secret.arn, handler);
-      await fx.driver.rotate(secret.arn, handler);
-    });
-  } finally {
-    process.env = saved;
-  }
-  const current = fx.credentials(secret.arn);
-  expect(current.username).toBe(`${secret.username}_clone`);
-  expect(current.password).toHaveLength(40);
-  expect(await fx.canLogIn(secret.server, current)).toBe(true);
-  expect(fx.fake.stages(secret.arn)[secret.seedVersionId]).toEqual([SEED_STAGE]);
 });

@@ -9,7 +9,9 @@
  *  - a version with no label is deprecated: DescribeSecret omits it, GetSecretValue by
  *    VersionId still returns it (the service purges such versions only past 100);
  *  - PutSecretValue is idempotent on ClientRequestToken + value, and refuses the same
- *    token with another value;
+ *    token with another value, as the service documents; with `overwritePendingValues`
+ *    it overwrites the value of a version labelled AWSPENDING instead, as the open-source
+ *    emulator moto does (nothing here can prove which one a region does);
  *  - RotateSecret enables rotation, refuses to start while AWSPENDING is on a version
  *    other than AWSCURRENT, adds a version (id = ClientRequestToken) that has the label
  *    AWSPENDING and no value yet, and, with a rotation function attached, runs the four
@@ -184,6 +186,13 @@ export class FakeSecretsManager {
    * rotation (adds the AWSPENDING version).
    */
   rotationFunction: RotationFunction | undefined;
+
+  /**
+   * PutSecretValue with the token of a version that has a value and the label
+   * AWSPENDING replaces that value (moto's behaviour) instead of failing with
+   * ResourceExistsException (the documented one).
+   */
+  overwritePendingValues = false;
 
   private constructor(
     private readonly server: Server,
@@ -487,7 +496,8 @@ export class FakeSecretsManager {
     }
     const stages = (input.VersionStages as string[] | undefined) ?? [AWSCURRENT];
     const existing = secret.versions.get(token);
-    if (existing && (existing.secretString !== undefined || existing.secretBinary !== undefined)) {
+    const overwrite = this.overwritePendingValues && secret.labels.get(AWSPENDING) === token;
+    if (existing && !overwrite && (existing.secretString !== undefined || existing.secretBinary !== undefined)) {
       if (existing.secretString !== value || existing.secretBinary !== binary) {
         throw new ServiceError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
       }

@@ -2,13 +2,15 @@
  * Everything an integration test of rotation needs, on top of the servers that the
  * global setup started: a FakeSecretsManager with one RDS-style master secret per
  * server, a RotationDriver, the real rotation function wired to the fake, database
- * secrets seeded the way Terraform writes them, and database-side probes.
+ * secrets seeded the way Terraform writes them together with the function's binding of
+ * each (as the constructs write it), and database-side probes.
  *
  * The function's log lines (JSON on stdout) are captured instead of printed, so tests
  * can check them (e.g. that no password ever appears).
  */
 import { randomBytes } from "node:crypto";
-import { createHandler, type RotationOptions } from "../../lambda/index";
+import { createHandler, type RotationEvent, type RotationOptions } from "../../lambda/index";
+import type { DatabaseBinding, DatabaseBindings, SecretBinding, SecretBindingsFile } from "../../shared/rotation-binding";
 import { SEED_STAGE, engineFamily, type DatabaseSecretValue, type Engine, type Privilege, type RotationStrategy } from "../../shared/secret-contract";
 import { loginError, withSession, type SqlSession } from "./db-clients";
 import { loadDatabaseEnvironment, type DatabaseCredentials, type DatabaseEnvironment, type ServerInfo, type ServerKind } from "./db-servers";
@@ -30,6 +32,13 @@ export interface SeedSecretOptions {
   readonly override?: Readonly<Record<string, unknown>>;
   /** The secret's value exactly, instead of the seed JSON (e.g. malformed JSON). */
   readonly rawValue?: string;
+  /**
+   * The secret's database binding, over the defaults (the engine's test server, its
+   * master secret, TLS); the seed JSON says the same unless `override` changes it.
+   */
+  readonly database?: Partial<DatabaseBinding>;
+  /** Staging labels of the seed. @default ["AWSCURRENT", "TERRAFORM_SEED"] */
+  readonly stages?: readonly string[];
 }
 
 export interface SeededSecret {
@@ -41,6 +50,8 @@ export interface SeededSecret {
   readonly seedVersionId: string;
   /** The seed JSON as stored. */
   readonly seedValue: string;
+  /** The database the function's binding names for this secret. */
+  readonly database: DatabaseBinding;
 }
 
 /** Outcome of trying each table privilege (and CREATE TABLE) as a user: true = allowed. */
@@ -55,6 +66,11 @@ export class RotationFixture {
   /** Lines the rotation function logged, parsed. */
   readonly logs: Record<string, unknown>[] = [];
   private restoreStdout: (() => void) | undefined;
+  /** The binding of every secret seeded so far, as the constructs would write it. */
+  private readonly databaseBindings: Record<string, DatabaseBinding> = {};
+  private readonly secretBindings: Record<string, SecretBinding> = {};
+  /** Changes with every secret seeded: functions rebuild their binding when it changed. */
+  private bindingsVersion = 0;
 
   private constructor(
     readonly env: DatabaseEnvironment,
@@ -93,47 +109,76 @@ export class RotationFixture {
 
   /**
    * The rotation function as deployed, with its own SDK client on the fake (caller
-   * FUNCTION_CALLER) and the test CA as DB_CA_BUNDLE; `options` override any setting.
+   * FUNCTION_CALLER), the test CA as DB_CA_BUNDLE and the binding of every secret seeded
+   * before its invocation (it is rebuilt, as at a redeployment, when more were seeded);
+   * `options` override any setting.
    */
   rotationFunction(strategy: RotationStrategy, options: Partial<RotationOptions> = {}): RotationFunction {
-    return createHandler({
-      client: this.fake.client(FUNCTION_CALLER),
-      strategy,
-      caBundlePath: this.env.caPath,
-      connectTimeoutMs: 3000,
-      ...options,
-    });
+    let built: { version: number; handler: (event: RotationEvent) => Promise<void> } | undefined;
+    return (event) => {
+      if (built?.version !== this.bindingsVersion) {
+        built = {
+          version: this.bindingsVersion,
+          handler: createHandler({
+            client: this.fake.client(FUNCTION_CALLER),
+            strategy,
+            caBundlePath: this.env.caPath,
+            connectTimeoutMs: 3000,
+            ...this.bindings(strategy),
+            ...options,
+          }),
+        };
+      }
+      return built.handler(event);
+    };
+  }
+
+  /** Both channels of the binding of a function with `strategy`, for every secret seeded so far. */
+  bindings(strategy: RotationStrategy): { databases: DatabaseBindings; secretBindings: SecretBindingsFile } {
+    return {
+      databases: { ...this.databaseBindings },
+      secretBindings: { version: 1, strategy, secrets: { ...this.secretBindings } },
+    };
+  }
+
+  /** The binding of a database on the engine's test server, with its master secret and TLS. */
+  defaultDatabase(engine: Engine): DatabaseBinding {
+    const server = this.server(engine);
+    return { engine, host: server.host, port: server.port, dbname: server.database, masterSecretArn: this.masterArns[server.kind], tls: true };
   }
 
   /**
    * Creates a database credential secret as Terraform does: one version with the
-   * connection metadata and no password, labelled AWSCURRENT and TERRAFORM_SEED.
+   * connection metadata and no password, labelled AWSCURRENT and TERRAFORM_SEED, and
+   * binds it (name, database, user, privileges) for the functions of this fixture.
    */
   seedDatabaseSecret(options: SeedSecretOptions): SeededSecret {
     const server = this.server(options.engine);
     const username = options.username ?? uniqueUsername();
+    const privileges = options.privileges ?? ["SELECT", "INSERT"];
+    const database = { ...this.defaultDatabase(options.engine), ...options.database };
     const json: Record<string, unknown> = {
-      engine: options.engine,
-      host: server.host,
-      port: server.port,
+      engine: database.engine,
+      host: database.host,
+      port: database.port,
       username,
-      dbname: server.database,
-      masterarn: this.masterArns[server.kind],
-      ssl: true,
+      dbname: database.dbname,
+      masterarn: database.masterSecretArn,
+      ssl: database.tls,
       dbInstanceIdentifier: `it-${server.kind}`,
-      privileges: options.privileges ?? ["SELECT", "INSERT"],
+      privileges,
       ...options.override,
     };
     for (const key of options.omit ?? []) delete json[key];
     const seedValue = options.rawValue ?? JSON.stringify(json);
     const seedVersionId = `terraform-seed-${randomBytes(12).toString("hex")}`;
-    const arn = this.fake.seedSecret({
-      name: `app/${username}`,
-      value: seedValue,
-      versionId: seedVersionId,
-      stages: ["AWSCURRENT", SEED_STAGE],
-    });
-    return { arn, engine: options.engine, server, username, seedVersionId, seedValue };
+    const name = `app/${username}`;
+    const arn = this.fake.seedSecret({ name, value: seedValue, versionId: seedVersionId, stages: options.stages ?? ["AWSCURRENT", SEED_STAGE] });
+    const databaseKey = `${database.engine}-${Object.keys(this.databaseBindings).length}`;
+    this.databaseBindings[databaseKey] = database;
+    this.secretBindings[name] = { database: databaseKey, username, privileges: [...privileges] };
+    this.bindingsVersion++;
+    return { arn, engine: options.engine, server, username, seedVersionId, seedValue, database };
   }
 
   /** The parsed JSON of the version with `stage`. */

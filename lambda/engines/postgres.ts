@@ -20,7 +20,7 @@ import { passwordVerifier } from "./postgres-password";
 const INSPECT_ROLE = `
   SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, r.rolbypassrls,
     pg_catalog.shobj_description(r.oid, 'pg_authid') AS marker,
-    ARRAY(SELECT g.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+    ARRAY(SELECT g.rolname::text FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
           WHERE m.member = r.oid ORDER BY 1) AS roles,
     EXISTS (SELECT 1 FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
             WHERE a.grantee = r.oid AND a.is_grantable) AS grant_option
