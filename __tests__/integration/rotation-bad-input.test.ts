@@ -2,7 +2,6 @@
  * Bad input: each case checks the error message, that it leaks no password, and that
  * neither the secret (versions, values, labels) nor the database changed.
  */
-import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { randomUUID } from "node:crypto";
 import type { Engine, RotationStrategy } from "../../shared/secret-contract";
 import { RotationStepError, type RotationStep } from "../support/fake-secrets-manager";
@@ -22,10 +21,8 @@ interface Snapshot {
 }
 
 async function snapshot(secret: SeededSecret): Promise<Snapshot> {
-  const versions = fx.fake.versions(secret.arn);
   return {
-    stages: fx.fake.stages(secret.arn),
-    values: Object.fromEntries(versions.map((v) => [v.versionId, v.secretString])),
+    ...fx.secretState(secret.arn),
     database: await fx.databaseState(secret.server, [secret.username, `${secret.username}_clone`]),
   };
 }
@@ -85,22 +82,6 @@ async function expectStepRejected(secret: SeededSecret, strategy: RotationStrate
   expect(await snapshot(secret)).toEqual(before);
 }
 
-/**
- * Writes a new AWSCURRENT version, as an operator would with put-secret-value. The
- * function leaves AWSPENDING on the version it rotated in, which the put turns into
- * AWSPREVIOUS; the operator must then remove that label, or the service refuses to start
- * the next rotation ("A previous rotation isn't complete").
- */
-async function putCurrentValue(arn: string, value: object): Promise<void> {
-  const client = fx.fake.client();
-  await client.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: randomUUID(), SecretString: JSON.stringify(value) }));
-  const stalePending = Object.entries(fx.fake.stages(arn)).find(([, stages]) => stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT"));
-  if (stalePending) {
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: "AWSPENDING", RemoveFromVersionId: stalePending[0] }));
-  }
-  client.destroy();
-}
-
 async function bootstrapped(engine: Engine, strategy: RotationStrategy, options: Partial<SeedSecretOptions> = {}): Promise<SeededSecret> {
   const secret = fx.seedDatabaseSecret({ engine, ...options });
   await fx.driver.rotate(secret.arn, fx.rotationFunction(strategy));
@@ -127,7 +108,7 @@ describe.each(["mariadb", "postgres"] as const)("%s", (engine) => {
     it("no password in a version that is not Terraform's seed: not bootstrapped again", async () => {
       const secret = await bootstrapped(engine, "single-user");
       const { password: _dropped, ...withoutPassword } = fx.value(secret.arn);
-      await putCurrentValue(secret.arn, withoutPassword);
+      await fx.putCurrentValue(secret.arn, withoutPassword);
       await expectRotationRejected(secret, "single-user", {
         step: "createSecret",
         message: /"password" is missing, and the version is not Terraform's seed \(TERRAFORM_SEED\)/,

@@ -8,7 +8,8 @@
  * The function's log lines (JSON on stdout) are captured instead of printed, so tests
  * can check them (e.g. that no password ever appears).
  */
-import { randomBytes } from "node:crypto";
+import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createHandler, type RotationEvent, type RotationOptions } from "../../lambda/index";
 import type { DatabaseBinding, DatabaseBindings, SecretBinding, SecretBindingsFile } from "../../shared/rotation-binding";
 import { SEED_STAGE, engineFamily, type DatabaseSecretValue, type Engine, type Privilege, type RotationStrategy } from "../../shared/secret-contract";
@@ -43,6 +44,8 @@ export interface SeedSecretOptions {
 
 export interface SeededSecret {
   readonly arn: string;
+  /** The secret's name: the key of its binding. */
+  readonly name: string;
   readonly engine: Engine;
   readonly server: ServerInfo;
   readonly username: string;
@@ -178,7 +181,13 @@ export class RotationFixture {
     this.databaseBindings[databaseKey] = database;
     this.secretBindings[name] = { database: databaseKey, username, privileges: [...privileges] };
     this.bindingsVersion++;
-    return { arn, engine: options.engine, server, username, seedVersionId, seedValue, database };
+    return { arn, name, engine: options.engine, server, username, seedVersionId, seedValue, database };
+  }
+
+  /** Binds the secret to other privileges, as a redeployment with a changed configuration does. */
+  rebind(secret: SeededSecret, privileges: readonly Privilege[]): void {
+    this.secretBindings[secret.name] = { ...this.secretBindings[secret.name], privileges: [...privileges] };
+    this.bindingsVersion++;
   }
 
   /** The parsed JSON of the version with `stage`. */
@@ -186,6 +195,31 @@ export class RotationFixture {
     const text = this.fake.currentValue(arn, stage);
     if (text === undefined) throw new Error(`secret ${arn} has no ${stage} value`);
     return JSON.parse(text) as DatabaseSecretValue;
+  }
+
+  /** Every version's value and labels: equal snapshots mean the secret did not change. */
+  secretState(arn: string): { stages: Record<string, string[]>; values: Record<string, string | undefined> } {
+    const values = Object.fromEntries(this.fake.versions(arn).map((v) => [v.versionId, v.secretString]));
+    return { stages: this.fake.stages(arn), values };
+  }
+
+  /**
+   * Writes a new AWSCURRENT version, as an operator (or anyone allowed to write the
+   * secret) would with put-secret-value. The function leaves AWSPENDING on the version it
+   * rotated in, which the put turns into AWSPREVIOUS; the writer then removes that label,
+   * or the service refuses to start the next rotation ("A previous rotation isn't complete").
+   */
+  async putCurrentValue(arn: string, value: object): Promise<void> {
+    const client = this.fake.client("secret-writer");
+    try {
+      await client.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: randomUUID(), SecretString: JSON.stringify(value) }));
+      const stalePending = Object.entries(this.fake.stages(arn)).find(([, stages]) => stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT"));
+      if (stalePending) {
+        await client.send(new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: "AWSPENDING", RemoveFromVersionId: stalePending[0] }));
+      }
+    } finally {
+      client.destroy();
+    }
   }
 
   /** User name and password of the version with `stage`. */
