@@ -59,18 +59,18 @@ describe("database bindings variable", () => {
     expect(parseDatabaseBindings(JSON.stringify(databases))).toEqual(databases);
   });
 
-  test.each([
+  test.each<[string, string | undefined, string]>([
     ["absent", undefined, "ROTATION_DATABASES is required"],
     ["TLS as text", JSON.stringify({ db1: { ...databases.db1, tls: "false" } }), 'database "db1": "tls" must be true or false'],
     ["an unknown engine", JSON.stringify({ db1: { ...databases.db1, engine: "oracle" } }), '"engine" must be one of'],
     ["a port as text", JSON.stringify({ db1: { ...databases.db1, port: "3306" } }), '"port" must be an integer from 1 to 65535'],
     ["a database name that is not an identifier", JSON.stringify({ db1: { ...databases.db1, dbname: "app.db" } }), '"dbname" must consist of'],
-    ...["mysql", "information_schema", "performance_schema", "sys", "MySQL"].map((dbname) => [
+    ...["mysql", "information_schema", "performance_schema", "sys", "MySQL"].map((dbname): [string, string, string] => [
       `the system schema ${dbname}`,
       JSON.stringify({ db1: { ...databases.db1, dbname } }),
       `database "db1": "dbname" ${dbname} is a system schema; allowed: an application database, not mysql, information_schema, performance_schema, sys`,
     ]),
-    ...["postgres", "template0", "template1"].map((dbname) => [
+    ...["postgres", "template0", "template1"].map((dbname): [string, string, string] => [
       `the PostgreSQL system database ${dbname}`,
       JSON.stringify({ db1: { ...databases.db1, engine: "postgres", dbname } }),
       `"dbname" ${dbname} is a system schema; allowed: an application database, not postgres, template0, template1`,

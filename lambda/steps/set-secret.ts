@@ -98,9 +98,11 @@ async function changeOwnPassword(ctx: StepContext, pending: DatabaseSecret, curr
       const status = await loggedIn.inspectUser(username);
       if (status.exists) refusePrivileged(status, username);
       if (!status.exists || !status.managed) throw notOurs(username);
+      // Read before the password changes: from then until finishSecret, AWSCURRENT does not log in.
+      const exact = await loggedIn.holdsExactly(database.dbname, ctx.binding.privileges);
       if (label !== "pending") await loggedIn.setOwnPassword(password);
       const changed = label === "pending" ? `user ${username} already logs in with the pending password` : `changed the password of user ${username}, logged in with the ${label} password`;
-      if (await loggedIn.holdsExactly(database.dbname, ctx.binding.privileges)) return { outcome: "success", message: changed };
+      if (exact) return { outcome: "success", message: changed };
       if (label === "previous") {
         // Reading the master too would make a 13th Secrets Manager call in this rotation.
         return { outcome: "success", message: `${changed}; its privileges differ from the binding and are applied at the next rotation` };
