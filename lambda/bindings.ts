@@ -62,7 +62,8 @@ function readBindingsFile(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    throw new BindingError(`cannot read ${SECRET_BINDINGS_FILE} of the deployment package: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new BindingError(`cannot read ${SECRET_BINDINGS_FILE} of the deployment package: ${code}`);
   }
 }
 

@@ -26,7 +26,12 @@ export function createHandler(options: Partial<RotationOptions> = {}): (event: R
     client: resolved.client,
     strategy: resolved.strategy,
     // In the bundle, __dirname is the directory of index.js, where the package has the file.
-    bindings: loadBindings({ databases: options.databases, secrets: options.secretBindings }, process.env, resolved.strategy, __dirname),
+    bindings: loadBindings(
+      { databases: options.databases, secrets: options.secretBindings },
+      process.env,
+      resolved.strategy,
+      __dirname,
+    ),
     passwordPolicy: { length: resolved.passwordLength, excludeCharacters: resolved.excludeCharacters },
     database: new DatabaseConnector(resolved),
   };

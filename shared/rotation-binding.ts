@@ -168,7 +168,9 @@ export function parseDatabaseBindings(text: string | undefined): DatabaseBinding
     }
     const systemSchemas = SYSTEM_SCHEMAS[engineFamily(engine as Engine)];
     if (systemSchemas.includes(dbname.toLowerCase())) {
-      throw new BindingError(`${where}: "dbname" ${dbname} is a system schema; allowed: an application database, not ${systemSchemas.join(", ")}`);
+      throw new BindingError(
+        `${where}: "dbname" ${dbname} is a system schema; allowed: an application database, not ${systemSchemas.join(", ")}`,
+      );
     }
     const masterSecretArn = stringField(binding, "masterSecretArn", where);
     if (typeof binding.tls !== "boolean") throw new BindingError(`${where}: "tls" must be true or false`);
@@ -208,7 +210,8 @@ export function checkBindings(file: SecretBindingsFile, databases: DatabaseBindi
     for (const username of boundUsernames(file.strategy, secret.username)) {
       if (RESERVED_USERNAME_PATTERN.test(username)) {
         throw new BindingError(
-          `${SECRET_BINDINGS_FILE}: secret ${JSON.stringify(name)}: user ${username} is a reserved or system account, which this function never manages`,
+          `${SECRET_BINDINGS_FILE}: secret ${JSON.stringify(name)}: user ${username} is a reserved or system account, ` +
+            "which this function never manages",
         );
       }
       const key = JSON.stringify([secret.database, username]);

@@ -66,8 +66,11 @@ class MysqlSession implements DatabaseSession {
   async inspectUser(username: string): Promise<UserStatus> {
     let rows: RowDataPacket[];
     try {
-      rows = await this.connection.query<RowDataPacket[]>({ sql: "SHOW GRANTS FOR ?@'%'", values: [username], timeout: this.queryTimeoutMs })
-        .then(([result]) => result);
+      [rows] = await this.connection.query<RowDataPacket[]>({
+        sql: "SHOW GRANTS FOR ?@'%'",
+        values: [username],
+        timeout: this.queryTimeoutMs,
+      });
     } catch (cause) {
       if ((cause as { errno?: unknown }).errno === ER_NONEXISTING_GRANT) return { exists: false };
       throw toDatabaseError(`read the grants of ${username}`, cause, true);
@@ -105,7 +108,8 @@ class MysqlSession implements DatabaseSession {
       values: [username],
     });
     if (revoke.length > 0) {
-      await this.run(`revoke ${revoke.join(", ")} on ${dbname} from ${username}`, `REVOKE ${revoke.join(", ")} ON ${database}.* FROM ?@'%'`, {
+      const list = revoke.join(", ");
+      await this.run(`revoke ${list} on ${dbname} from ${username}`, `REVOKE ${list} ON ${database}.* FROM ?@'%'`, {
         values: [username],
       });
     }
@@ -114,7 +118,9 @@ class MysqlSession implements DatabaseSession {
   async holdsExactly(dbname: string, privileges: readonly Privilege[]): Promise<boolean> {
     const rows = await this.run("read the grants of the connected user", "SHOW GRANTS");
     const prefix = `ON ${grantDatabase(dbname)}.* TO `;
-    const line = rows.map((row) => String(Object.values(row)[0])).find((text) => text.startsWith("GRANT ") && text.includes(` ${prefix}`));
+    const line = rows
+      .map((row) => String(Object.values(row)[0]))
+      .find((text) => text.startsWith("GRANT ") && text.includes(` ${prefix}`));
     const held = line === undefined ? [] : line.slice("GRANT ".length, line.indexOf(` ${prefix}`)).split(", ");
     return isExactly(held, privileges);
   }

@@ -125,7 +125,8 @@ class PostgresSession implements DatabaseSession {
   }
 
   async markUser(username: string): Promise<void> {
-    await this.run(`mark role ${username} as managed`, `COMMENT ON ROLE ${escapeIdentifier(username)} IS ${escapeLiteral(MANAGED_USER_MARKER)}`);
+    const marker = escapeLiteral(MANAGED_USER_MARKER);
+    await this.run(`mark role ${username} as managed`, `COMMENT ON ROLE ${escapeIdentifier(username)} IS ${marker}`);
   }
 
   async setPassword(username: string, password: string): Promise<void> {

@@ -67,7 +67,9 @@ async function provisionWithMaster(ctx: StepContext, pending: DatabaseSecret, cu
         );
       }
       if (!alreadySet) await session.setPassword(username, password);
-      done = alreadySet ? `user ${username} already logs in with the pending password` : `set the password of user ${username} with the master user`;
+      done = alreadySet
+        ? `user ${username} already logs in with the pending password`
+        : `set the password of user ${username} with the master user`;
     }
     await session.applyPrivileges(username, database.dbname, ctx.binding.privileges);
     return { outcome: "success", message: `${done}; it holds exactly ${ctx.binding.privileges.join(", ")} on ${database.dbname}` };
@@ -101,7 +103,10 @@ async function changeOwnPassword(ctx: StepContext, pending: DatabaseSecret, curr
       // Read before the password changes: from then until finishSecret, AWSCURRENT does not log in.
       const exact = await loggedIn.holdsExactly(database.dbname, ctx.binding.privileges);
       if (label !== "pending") await loggedIn.setOwnPassword(password);
-      const changed = label === "pending" ? `user ${username} already logs in with the pending password` : `changed the password of user ${username}, logged in with the ${label} password`;
+      const changed =
+        label === "pending"
+          ? `user ${username} already logs in with the pending password`
+          : `changed the password of user ${username}, logged in with the ${label} password`;
       if (exact) return { outcome: "success", message: changed };
       if (label === "previous") {
         // Reading the master too would make a 13th Secrets Manager call in this rotation.
