@@ -43,9 +43,10 @@ export const DEFAULT_FORCE_REFRESH_INTERVAL_MS = 5 * 1000;
 export const DEFAULT_MAX_ENTRIES = 100;
 
 /**
- * Default wait before retrying Secrets Manager after a failed refresh, while the last
- * good value is served: the outage costs one slow call per 10 s per secret instead of
- * one per connection.
+ * Default wait before asking Secrets Manager again after a failed read, while the last
+ * good value is served or, without one, the same error returned: an outage, a missing
+ * secret or a missing permission costs one call per 10 s per secret instead of one per
+ * connection.
  */
 export const DEFAULT_RETRY_AFTER_ERROR_MS = 10 * 1000;
 
@@ -69,9 +70,10 @@ export interface SecretCacheOptions {
    */
   readonly hardExpiryMs?: number;
   /**
-   * After a failed refresh, how long the last good value is served before Secrets
-   * Manager is tried again (never beyond the hard expiry). A forced refresh does not wait
-   * for it, only for `forceRefreshIntervalMs`.
+   * After a failed read, how long Secrets Manager is not asked again for that secret and
+   * label. Meanwhile the last good value is served (never beyond the hard expiry; a
+   * forced refresh waits only for `forceRefreshIntervalMs`), or, if there is none, reads
+   * fail at once with the same error.
    * @default DEFAULT_RETRY_AFTER_ERROR_MS (10 s)
    */
   readonly retryAfterErrorMs?: number;
@@ -180,7 +182,8 @@ const DEFINITIVE_ERRORS = new Set(["InvalidRequestException", "InvalidParameterE
  * - Values are kept for `ttlMs`; the next read after that refreshes.
  * - Concurrent reads of the same secret and label share one in-flight request.
  * - If a refresh fails with a transient error, the last good value is served until
- *   `hardExpiryMs` after it was read; after that the error propagates.
+ *   `hardExpiryMs` after it was read; after that the error propagates. A read that fails
+ *   with no value to serve fails at once with the same error for `retryAfterErrorMs`.
  * - A forced refresh asks Secrets Manager at most once per `forceRefreshIntervalMs` per
  *   secret and label.
  * - At most `maxEntries` values are kept (least recently used evicted first).
@@ -200,6 +203,8 @@ export class SecretCache {
   private readonly forceRefreshIntervalMs: number;
   private readonly maxEntries: number;
   private readonly entries: LRUCache<string, Entry, Request>;
+  /** The error of each failed read that had no value to fall back on, for `retryAfterErrorMs`. */
+  private readonly failures: LRUCache<string, { readonly error: unknown }>;
   /**
    * Names and ARNs Secrets Manager returned, by the secret id the caller used. Kept while
    * a value of that id is cached (see forgetUncachedIdentities), however it is used.
@@ -244,8 +249,13 @@ export class SecretCache {
       // Invalidation or eviction during a request must not fail the callers waiting on it;
       // they get its result, which is then not cached.
       ignoreFetchAbort: true,
-      fetchMethod: (_key, stale, { options: fetchOptions, context }) => this.load(context, stale, fetchOptions),
+      fetchMethod: (key, stale, { options: fetchOptions, context }) =>
+        this.load(context, stale, fetchOptions).catch((error: unknown) => {
+          this.failures.set(key, { error });
+          throw error;
+        }),
     });
+    this.failures = new LRUCache({ max: maxEntries, ttl: this.retryAfterErrorMs, ttlResolution: 0, perf: { now } });
   }
 
   /**
@@ -259,6 +269,10 @@ export class SecretCache {
   async get(secretId: string, options: GetSecretOptions = {}): Promise<string> {
     const target = this.target(secretId, options.versionStage);
     const key = cacheKey(target);
+    const failure = this.failures.get(key);
+    if (failure !== undefined) {
+      throw failure.error;
+    }
     const forced = options.forceRefresh === true && !this.forcedRecently(key);
     const entry = await this.entries.fetch(key, { context: { ...target, forced }, forceRefresh: forced });
     if (entry === undefined) {
@@ -280,7 +294,8 @@ export class SecretCache {
   }
 
   /**
-   * Drops every cached label of a secret, so that the next read asks Secrets Manager.
+   * Drops every cached label of a secret (and any remembered failure to read it), so that
+   * the next read asks Secrets Manager.
    * `secretIdOrArn` may be the id the value was read with, or any other name of the same
    * secret (its full ARN, its name) once a read has returned them. A request in flight
    * still answers its callers but is not cached.
@@ -300,7 +315,9 @@ export class SecretCache {
     let dropped = 0;
     for (const secretId of secretIds) {
       for (const versionStage of this.stagesRead) {
-        if (this.entries.delete(cacheKey({ secretId, versionStage }))) {
+        const key = cacheKey({ secretId, versionStage });
+        this.failures.delete(key);
+        if (this.entries.delete(key)) {
           dropped += 1;
         }
       }

@@ -312,15 +312,52 @@ describe("SecretCache stale-on-error", () => {
 
     recover();
     await sm.put("app/db", "v2");
+    clock.advance(RETRY + 1);
     await expect(cache.get("app/db")).resolves.toBe("v2");
   });
 
-  test("without a cached value, the error propagates", async () => {
+  test("without a cached value, the error propagates, and comes back without a call until the pause has passed", async () => {
+    const { clock, cache } = setup();
+    await sm.put("app/db", "v1");
+    const recover = outage();
+
+    const error = await cache.get("app/db").catch((e: unknown) => e);
+    expect(error).toMatchObject(OUTAGE);
+    recover();
+    for (let n = 0; n < 50; n += 1) {
+      await expect(cache.get("app/db", { forceRefresh: n % 2 === 0 })).rejects.toBe(error);
+    }
+    clock.advance(RETRY);
+    await expect(cache.get("app/db")).rejects.toBe(error);
+    expect(sm.calls()).toBe(1);
+
+    clock.advance(1);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    expect(sm.calls()).toBe(2);
+  });
+
+  test("a secret that does not exist yet costs one call per pause, not one per read", async () => {
+    const { clock, cache } = setup();
+    await expect(cache.get("app/new")).rejects.toThrow("secret app/new (AWSCURRENT) was not found (ResourceNotFoundException)");
+    await sm.put("app/new", "v1");
+    await expect(cache.get("app/new")).rejects.toThrow("was not found");
+    expect(sm.calls()).toBe(1);
+
+    clock.advance(RETRY + 1);
+    await expect(cache.get("app/new")).resolves.toBe("v1");
+    expect(sm.calls()).toBe(2);
+  });
+
+  test("invalidating a secret forgets a failed read of it", async () => {
     const { cache } = setup();
     await sm.put("app/db", "v1");
-    outage();
-
+    const recover = outage();
     await expect(cache.get("app/db")).rejects.toMatchObject(OUTAGE);
+    recover();
+
+    expect(cache.invalidate("app/db")).toBe(0);
+    await expect(cache.get("app/db")).resolves.toBe("v1");
+    expect(sm.calls()).toBe(2);
   });
 
   test("all callers waiting on a failed request get its error", async () => {
