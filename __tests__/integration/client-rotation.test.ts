@@ -188,7 +188,6 @@ async function runRotationsUnderLoad(engine: Engine, strategy: RotationStrategy)
   } finally {
     rotating = false;
   }
-  const windows = lockouts.windows;
   const tails = await Promise.all(loops);
 
   const attempts = clients.flatMap((client) => client.attempts);
@@ -200,7 +199,7 @@ async function runRotationsUnderLoad(engine: Engine, strategy: RotationStrategy)
     getSecretValueCalls: fx.fake.calls.filter((c) => c.operation === "GetSecretValue" && c.caller.startsWith("client-")).length,
   };
   figures[`${engine} ${strategy}`] = run;
-  return { run, failures, windows, tails, clients, secret };
+  return { run, failures, windows: lockouts.windows, tails, clients, secret };
 }
 
 const overlaps = (attempt: Attempt, window: Interval) => attempt.start <= window.end && attempt.end >= window.start;

@@ -23,7 +23,10 @@ export class LockoutWindows {
   /** The windows of the rotations that completed, in `performance.now()` milliseconds. */
   readonly windows: Interval[] = [];
   /** The real database engines, reporting each change of a user's own password: the rotation function's `engines`. */
-  readonly engines: EngineRegistry = { mysql: this.reporting(DEFAULT_ENGINES.mysql), postgres: this.reporting(DEFAULT_ENGINES.postgres) };
+  readonly engines: EngineRegistry = {
+    mysql: this.reporting(DEFAULT_ENGINES.mysql),
+    postgres: this.reporting(DEFAULT_ENGINES.postgres),
+  };
   private openedAt: number | undefined;
 
   /** The `afterStep` hook of `RotationDriver.rotate`: closes the window at the end of finishSecret. */
