@@ -65,10 +65,11 @@ export interface DatabaseCredentialSecretProps extends SecretBaseProps {
    */
   readonly rotation?: RotationSchedule;
   /**
-   * Resources the first rotation needs besides the function, its permissions and the seed
-   * version, typically the database's and the Secrets Manager endpoint's ingress rules
-   * from the function's security group. The rotation starts as soon as the schedule
-   * exists (`rotate_immediately`), so it must wait for them.
+   * Resources the first rotation needs besides the function, its permissions, its egress
+   * rules and the seed version: typically the database's and the Secrets Manager
+   * endpoint's ingress rules from the function's security group, and the endpoint (or the
+   * NAT routes). The rotation starts as soon as the schedule exists (`rotate_immediately`,
+   * and again whenever the schedule changes), so it must wait for them.
    * @default []
    */
   readonly rotationDependsOn?: readonly ITerraformDependable[];
@@ -125,17 +126,28 @@ export class DatabaseCredentialSecret extends SecretBase {
     });
 
     const rotationFunction = props.rotationFunction;
-    const grant = rotationFunction.grantRotation({
-      secretArn: this.secretArn,
-      masterSecretArn: props.masterSecretArn,
+    const prerequisites = rotationFunction.grantRotation({
+      secretName: props.secretName,
+      databaseKey: props.databaseIdentifier,
+      database: {
+        engine: props.engine,
+        host: props.host,
+        port: props.port,
+        dbname: props.databaseName,
+        masterSecretArn: props.masterSecretArn,
+        tls: seedValue.ssl,
+      },
+      username: props.username,
+      privileges: props.privileges,
       kmsKeyArn: props.kmsKeyArn,
     });
+    // Creating the schedule starts the first rotation at once: everything it uses exists first.
     new SecretsmanagerSecretRotation(this, "Rotation", {
       secretId: this.secret.id,
       rotationLambdaArn: rotationFunction.functionArn,
       rotationRules,
       rotateImmediately: true,
-      dependsOn: [seed, rotationFunction.invokePermission, grant, ...(props.rotationDependsOn ?? [])],
+      dependsOn: [seed, ...prerequisites, ...(props.rotationDependsOn ?? [])],
     });
   }
 }
