@@ -17,7 +17,8 @@
  *
  * Operations: CreateSecret, DescribeSecret, GetSecretValue, PutSecretValue,
  * UpdateSecretVersionStage, ListSecretVersionIds, GetRandomPassword, RotateSecret,
- * CancelRotateSecret. Test helpers: `seedSecret`, `versions`, `stages`, `currentValue`,
+ * CancelRotateSecret; DescribeSecret reports `OwningService` and a `NextRotationDate`
+ * computed from the rotation rules. Test helpers: `seedSecret`, `versions`, `stages`, `currentValue`,
  * `setRotationEnabled`, call records (`calls`, `countCalls`, `resetCalls`, attributed to
  * the rotation step running at the time), and fault injection (`injectFault`).
  */
@@ -105,6 +106,8 @@ export interface SeedOptions {
   readonly versionId?: string;
   /** Rotation configured and enabled. @default false */
   readonly rotationEnabled?: boolean;
+  /** The service that manages the secret, DescribeSecret's `OwningService` (e.g. `rds`). @default none */
+  readonly owningService?: string;
 }
 
 /** An error as the service returns it: `{"__type": type, "message": ...}`. */
@@ -144,6 +147,9 @@ interface StoredSecret {
   rotationEnabled?: boolean;
   rotationLambdaArn?: string;
   rotationRules?: Record<string, unknown>;
+  /** When the rotation rules were last set: the schedule counts from it until a rotation finishes. */
+  rotationScheduledFrom?: Date;
+  owningService?: string;
   /** In creation order. */
   readonly versions: Map<string, StoredVersion>;
   /** Staging label -> version id: one version per label by construction. */
@@ -237,6 +243,7 @@ export class FakeSecretsManager {
       for (const stage of options.stages ?? [AWSCURRENT]) this.attachLabel(secret, stage, version.id);
     }
     if (options.rotationEnabled) secret.rotationEnabled = true;
+    secret.owningService = options.owningService;
     return secret.arn;
   }
 
@@ -448,6 +455,8 @@ export class FakeSecretsManager {
       CreatedDate: epochSeconds(secret.created),
       LastChangedDate: epochSeconds(secret.lastChanged),
       LastRotatedDate: secret.lastRotated && epochSeconds(secret.lastRotated),
+      NextRotationDate: nextRotation(secret) && epochSeconds(nextRotation(secret) as Date),
+      OwningService: secret.owningService,
       VersionIdsToStages: versionIdsToStages,
     };
   }
@@ -578,7 +587,10 @@ export class FakeSecretsManager {
   private rotateSecret(input: Input) {
     const secret = this.find(requireString(input, "SecretId"));
     if (input.RotationLambdaARN !== undefined) secret.rotationLambdaArn = input.RotationLambdaARN as string;
-    if (input.RotationRules !== undefined) secret.rotationRules = input.RotationRules as Record<string, unknown>;
+    if (input.RotationRules !== undefined) {
+      secret.rotationRules = input.RotationRules as Record<string, unknown>;
+      secret.rotationScheduledFrom = new Date();
+    }
     if (secret.rotationLambdaArn === undefined && this.rotationFunction === undefined) {
       throw new ServiceError("InvalidRequestException", "No Lambda rotation function ARN is associated with this secret.");
     }
@@ -643,6 +655,23 @@ export class FakeSecretsManager {
     if (!secret) throw new ServiceError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     return secret;
   }
+}
+
+/**
+ * DescribeSecret's `NextRotationDate` of an enabled rotation with a fixed interval (days or
+ * `rate(...)`): the interval after the last rotation, or after the rules were set. It stays
+ * in the past while rotations fail, as the service documents. None for `cron(...)`.
+ */
+function nextRotation(secret: StoredSecret): Date | undefined {
+  const from = secret.lastRotated ?? secret.rotationScheduledFrom;
+  const rules = secret.rotationRules ?? {};
+  const rate = /^rate\((\d+) (hours?|days?)\)$/.exec(String(rules.ScheduleExpression ?? ""));
+  const hours =
+    typeof rules.AutomaticallyAfterDays === "number"
+      ? rules.AutomaticallyAfterDays * 24
+      : rate && Number(rate[1]) * (rate[2].startsWith("hour") ? 1 : 24);
+  if (!secret.rotationEnabled || from === undefined || !hours) return undefined;
+  return new Date(from.getTime() + hours * 3_600_000);
 }
 
 export type StepHook = (step: RotationStep) => void | Promise<void>;
