@@ -4,6 +4,9 @@
  * and nothing else of the test's, `LAMBDA_TASK_ROOT` the package directory. Invocations
  * go in as JSON lines on stdin; results come back on file descriptor 3, so that the
  * function's own output (its JSON log lines on stdout) stays apart.
+ *
+ * The process runs this Node.js, or the binary named by `LAMBDA_NODE`, to run the
+ * functions on a Lambda runtime's version (e.g. `node_modules/node/bin/node` of `npm i node@24`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -57,7 +60,7 @@ export class LambdaProcess {
 
   /** Starts the function of the package unpacked in `taskRoot`, with exactly `environment` (and PATH). */
   static start(taskRoot: string, environment: Readonly<Record<string, string>>): LambdaProcess {
-    const child = spawn(process.execPath, ["-e", RUNTIME], {
+    const child = spawn(process.env.LAMBDA_NODE ?? process.execPath, ["-e", RUNTIME], {
       env: { PATH: process.env.PATH ?? "", ...environment, LAMBDA_TASK_ROOT: taskRoot },
       stdio: ["pipe", "pipe", "pipe", "pipe"],
     });
