@@ -158,7 +158,8 @@ function refuseWithoutCredentials(error: unknown, env: EnvironmentConfig): void 
   if (name === "CredentialsProviderError") {
     throw new VerifyError(
       `no AWS credentials: run with the deployer's credentials for ${env.region} (AWS_PROFILE, or AWS_ACCESS_KEY_ID and ` +
-        "AWS_SECRET_ACCESS_KEY); they need secretsmanager:DescribeSecret, and secretsmanager:RotateSecret for --rotate",
+        "AWS_SECRET_ACCESS_KEY); they need secretsmanager:DescribeSecret, and for --rotate secretsmanager:RotateSecret " +
+        "and lambda:InvokeFunction on the rotation functions",
     );
   }
   if (["UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException"].includes(name)) {
