@@ -75,7 +75,8 @@ export interface DatabaseCredentialSecretProps extends SecretBaseProps {
   readonly rotationDependsOn?: readonly ITerraformDependable[];
 }
 
-const RATE = /^rate\((\d+) (hours?|days?)\)$/;
+/** A `rate(...)` schedule expression: group 1 the number, group 2 the unit. */
+export const RATE_EXPRESSION = /^rate\((\d+) (hours?|days?)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 const DURATION = /^(\d+)h$/;
 
@@ -214,7 +215,7 @@ function rotationRulesOf(schedule: RotationSchedule): {
 function checkScheduleExpression(expression: string): void {
   const field = "rotation.scheduleExpression";
   const allowed = "rate(<N> hours) with N ≥ 4, rate(<N> days) with N from 1 to 1000, or cron(<6 fields>)";
-  const rate = RATE.exec(expression);
+  const rate = RATE_EXPRESSION.exec(expression);
   if (rate !== null) {
     const n = Number(rate[1]);
     const inHours = rate[2].startsWith("hour");

@@ -27,7 +27,14 @@ import { SDK_REQUEST_TIMEOUTS } from "../shared/sdk-timeouts";
 import { localStateFile } from "../stacks/secrets-rotation-stack";
 import { ensureRotationBundle } from "./rotation-bundle";
 import { type ExpectedSecret, expectedState, type SynthesizedStack } from "./verify/expected-state";
-import { type CheckResult, checkKeyValueSecret, checkMasterSecret, checkRotatedSecret, type SecretDescription } from "./verify/secret-checks";
+import {
+  type CheckResult,
+  checkKeyValueSecret,
+  checkMasterSecret,
+  checkRotatedSecret,
+  functionNameOf,
+  type SecretDescription,
+} from "./verify/secret-checks";
 import { OutputsError, readStackOutputs } from "./verify/stack-outputs";
 import { describeError, rotateAndWait } from "./verify/rotate";
 
@@ -73,26 +80,24 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const outputs = readStackOutputs(options.outputsFile, outputsHint(env));
   const expected = expectedState(await synthesizedStack(env));
   const client = options.client ?? new SecretsManagerClient({ region: env.region, requestHandler: SDK_REQUEST_TIMEOUTS });
-  const describe = async (arn: string): Promise<SecretDescription | string> => {
+  /** The secret's description, or the result saying why there is none. */
+  const describe = async (arn: string): Promise<SecretDescription | CheckResult> => {
     try {
       return await client.send(new DescribeSecretCommand({ SecretId: arn }));
     } catch (error) {
       refuseWithoutCredentials(error, env);
-      return describeError(error);
+      return failedWith(`cannot be described: ${describeError(error)}`);
     }
   };
 
   let failed = 0;
   let warnings = 0;
-  const report = (label: string, result: CheckResult | string): boolean => {
-    const findings = typeof result === "string" ? [{ severity: "failure" as const, message: `cannot be described: ${result}` }] : result.findings;
-    const failures = findings.filter((f) => f.severity === "failure");
-    failed += failures.length > 0 ? 1 : 0;
-    warnings += failures.length === 0 && findings.length > 0 ? 1 : 0;
-    const status = failures.length > 0 ? "FAILED " : findings.length > 0 ? "warning" : "ok     ";
-    const detail = findings.length > 0 ? findings.map((f) => f.message).join("; ") : (result as CheckResult).summary;
-    write(`  ${status}  ${label}: ${detail}`);
-    return failures.length === 0;
+  const report = (label: string, { findings, summary }: CheckResult): void => {
+    const failures = findings.filter((f) => f.severity === "failure").length;
+    if (failures > 0) failed += 1;
+    else if (findings.length > 0) warnings += 1;
+    const status = failures > 0 ? "FAILED " : findings.length > 0 ? "warning" : "ok     ";
+    write(`  ${status}  ${label}: ${findings.length > 0 ? findings.map((f) => f.message).join("; ") : summary}`);
   };
 
   write(`Environment ${env.name} in ${env.region}, outputs from ${path.relative(process.cwd(), options.outputsFile) || options.outputsFile}`);
@@ -100,23 +105,27 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   for (const secret of expected.secrets) {
     const arn = outputs.secretArns.get(secret.name);
     if (arn === undefined) {
-      report(secret.name, "not in the stack's outputs: apply the stack, or pass the outputs of this environment");
+      report(secret.name, failedWith("not in the stack's outputs: apply the stack, or pass the outputs of this environment"));
       continue;
     }
     const description = await describe(arn);
-    if (secret.kind === "key-value") {
-      report(secret.name, typeof description === "string" ? description : checkKeyValueSecret(description));
-      continue;
-    }
-    const result = typeof description === "string" ? description : checkRotatedSecret(description, secret, now());
-    report(secret.name, result);
-    // Rotating by hand is no repair: only secrets whose rotation is configured as expected are rotated.
-    if (typeof description !== "string" && description.RotationEnabled === true && description.RotationLambdaARN?.split(":")[6] === secret.functionName) {
-      rotatable.push({ secret, arn });
+    if (!isDescription(description)) {
+      report(secret.name, description);
+    } else if (secret.kind === "key-value") {
+      report(secret.name, checkKeyValueSecret(description));
+    } else {
+      report(secret.name, checkRotatedSecret(description, secret, now()));
+      // Rotating by hand is no repair: only secrets whose rotation is configured as expected are rotated.
+      if (description.RotationEnabled === true && functionNameOf(description.RotationLambdaARN) === secret.functionName) {
+        rotatable.push({ secret, arn });
+      }
     }
   }
   const master = await describe(outputs.masterSecretArn);
-  report(`master secret ${outputs.masterSecretArn.split(":").slice(6).join(":")}`, typeof master === "string" ? master : checkMasterSecret(master, expected.masterSchedule, now()));
+  report(
+    `master secret ${outputs.masterSecretArn.split(":").slice(6).join(":")}`,
+    isDescription(master) ? checkMasterSecret(master, expected.masterSchedule, now()) : master,
+  );
 
   if (options.rotate) {
     const timeoutMs = (options.timeoutSeconds ?? 300) * 1000;
@@ -130,14 +139,26 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
           pollMs: (options.pollSeconds ?? 5) * 1000,
           progress: (message) => write(`           ${secret.name}: ${message}`),
         });
-        const logs = outcome.succeeded ? "" : ` (logs: /aws/lambda/${secret.functionName})`;
-        report(`rotation of ${secret.name}`, { findings: outcome.succeeded ? [] : [{ severity: "failure", message: outcome.message + logs }], summary: outcome.message });
+        report(
+          `rotation of ${secret.name}`,
+          outcome.succeeded
+            ? { findings: [], summary: outcome.message }
+            : failedWith(`${outcome.message} (logs: /aws/lambda/${secret.functionName})`),
+        );
       }
     };
     await Promise.all(Array.from({ length: ROTATION_CONCURRENCY }, worker));
   }
   write(`${failed === 0 ? "Verified" : "NOT verified"}: ${failed} failed, ${warnings} with warnings`);
   return { failed, warnings };
+}
+
+function failedWith(message: string): CheckResult {
+  return { findings: [{ severity: "failure", message }], summary: "" };
+}
+
+function isDescription(value: SecretDescription | CheckResult): value is SecretDescription {
+  return !("findings" in value);
 }
 
 /** The environment's Terraform, synthesized from this checkout in memory. */

@@ -25,6 +25,7 @@
 import { SecretsManagerClient, type SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import { randomInt, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { RATE_EXPRESSION } from "../../constructs/database-credential-secret";
 
 export const ROTATION_STEPS = ["createSecret", "setSecret", "testSecret", "finishSecret"] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
@@ -665,7 +666,7 @@ export class FakeSecretsManager {
 function nextRotation(secret: StoredSecret): Date | undefined {
   const from = secret.lastRotated ?? secret.rotationScheduledFrom;
   const rules = secret.rotationRules ?? {};
-  const rate = /^rate\((\d+) (hours?|days?)\)$/.exec(String(rules.ScheduleExpression ?? ""));
+  const rate = RATE_EXPRESSION.exec(String(rules.ScheduleExpression ?? ""));
   const hours =
     typeof rules.AutomaticallyAfterDays === "number"
       ? rules.AutomaticallyAfterDays * 24

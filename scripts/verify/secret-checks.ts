@@ -3,6 +3,7 @@
  * one function per kind of secret, each returning what is wrong and a one-line summary.
  */
 import type { DescribeSecretCommandOutput } from "@aws-sdk/client-secrets-manager";
+import { RATE_EXPRESSION } from "../../constructs/database-credential-secret";
 import type { ExpectedSchedule, ExpectedSecret } from "./expected-state";
 
 /** What DescribeSecret says of a secret. */
@@ -32,7 +33,6 @@ export interface CheckResult {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const RATE = /^rate\((\d+) (hours?|days?)\)$/;
 
 const failure = (message: string): Finding => ({ severity: "failure", message });
 const warning = (message: string): Finding => ({ severity: "warning", message });
@@ -86,11 +86,14 @@ function presence(description: SecretDescription): Finding[] {
   return description.DeletedDate === undefined ? [] : [failure(`is scheduled for deletion (deleted on ${when(description.DeletedDate)})`)];
 }
 
+/** The function's name in a Lambda ARN, `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`. */
+export function functionNameOf(arn: string | undefined): string | undefined {
+  return arn?.split(":")[6];
+}
+
 function functionFindings(arn: string | undefined, functionName: string | undefined): Finding[] {
   if (functionName === undefined) return [];
-  // arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]
-  const actual = arn?.split(":")[6];
-  return actual === functionName ? [] : [failure(`is rotated by ${arn ?? "no function"}, not by ${functionName}`)];
+  return functionNameOf(arn) === functionName ? [] : [failure(`is rotated by ${arn ?? "no function"}, not by ${functionName}`)];
 }
 
 function scheduleFindings(description: SecretDescription, schedule: ExpectedSchedule): Finding[] {
@@ -150,7 +153,7 @@ function recencyFindings(description: SecretDescription, schedule: ExpectedSched
 
 function intervalMs(schedule: ExpectedSchedule): number | undefined {
   if (schedule.automaticallyAfterDays !== undefined) return schedule.automaticallyAfterDays * DAY;
-  const rate = RATE.exec(schedule.scheduleExpression ?? "");
+  const rate = RATE_EXPRESSION.exec(schedule.scheduleExpression ?? "");
   return rate === null ? undefined : Number(rate[1]) * (rate[2].startsWith("hour") ? HOUR : DAY);
 }
 
