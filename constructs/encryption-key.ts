@@ -216,11 +216,11 @@ export class EncryptionKey extends Construct {
       },
       {
         // Whether SNS passes aws:SourceAccount and aws:SourceArn when it calls KMS for
-        // EventBridge is not documented alike everywhere (EventBridge recommends the
-        // conditions; SNS has been observed without them, and a required key that is
-        // absent drops every delivery to an encrypted topic, silently). The IfExists forms
-        // hold under both: a request that names a source must name this account and its
-        // rules; the topic policies bind publishing to those rules in any case.
+        // EventBridge is not settled: AWS recommends the conditions for EventBridge's own
+        // keys, while SNS is reported to call KMS for EventBridge without them, and a
+        // required key that is absent drops every delivery to an encrypted topic, silently.
+        // The IfExists forms hold either way: a request that names a source must name this
+        // account and its rules; the topic policies bind publishing to those rules anyway.
         Sid: "EventBridgeUsesKeyForEncryptedTopics",
         Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
