@@ -18,8 +18,8 @@
  * Operations: CreateSecret, DescribeSecret, GetSecretValue, PutSecretValue,
  * UpdateSecretVersionStage, ListSecretVersionIds, GetRandomPassword, RotateSecret,
  * CancelRotateSecret; DescribeSecret reports `OwningService` and a `NextRotationDate`
- * computed from the rotation rules. Test helpers: `seedSecret`, `versions`, `stages`, `currentValue`,
- * `setRotationEnabled`, call records (`calls`, `countCalls`, `resetCalls`, attributed to
+ * computed from the rotation rules. Test helpers: `seedSecret`, `versions`, `stages`,
+ * `currentValue`, `setRotationEnabled`, call records (`calls`, `countCalls`, `resetCalls`, attributed to
  * the rotation step running at the time), and fault injection (`injectFault`).
  */
 import { SecretsManagerClient, type SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
@@ -443,6 +443,7 @@ export class FakeSecretsManager {
 
   private describeSecret(input: Input) {
     const secret = this.find(requireString(input, "SecretId"));
+    const next = nextRotation(secret);
     const versionIdsToStages = Object.fromEntries(
       [...secret.versions.keys()].map((id) => [id, this.stagesOf(secret, id)]).filter(([, stages]) => stages.length > 0),
     );
@@ -456,7 +457,7 @@ export class FakeSecretsManager {
       CreatedDate: epochSeconds(secret.created),
       LastChangedDate: epochSeconds(secret.lastChanged),
       LastRotatedDate: secret.lastRotated && epochSeconds(secret.lastRotated),
-      NextRotationDate: nextRotation(secret) && epochSeconds(nextRotation(secret) as Date),
+      NextRotationDate: next && epochSeconds(next),
       OwningService: secret.owningService,
       VersionIdsToStages: versionIdsToStages,
     };
