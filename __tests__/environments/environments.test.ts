@@ -172,6 +172,13 @@ describe("prod is hardened", () => {
     expect(only(stacks.prod, "aws_lambda_function").kms_key_arn).toBe(`\${aws_kms_key.${keyLogical}.arn}`);
   });
 
+  test("EventBridge may use the key only for this account's rules whenever the request names its source", () => {
+    const [, key] = resourcesOf(stacks.prod, "aws_kms_key")[0];
+    const statement = JSON.parse(String(key.policy)).Statement.find((s: { Sid: string }) => s.Sid === "EventBridgeUsesKeyForEncryptedTopics");
+    expect(Object.keys(statement.Condition)).toEqual(["StringEqualsIfExists", "ArnLikeIfExists"]);
+    expect(statement.Condition.ArnLikeIfExists["aws:SourceArn"]).toMatch(/:events:.*:rule\/\*$/);
+  });
+
   test("no MySQL general log: it would put every statement and its data in CloudWatch Logs", () => {
     expect(only(stacks.prod, "aws_db_instance").enabled_cloudwatch_logs_exports).toEqual(["audit", "error", "slowquery"]);
   });
