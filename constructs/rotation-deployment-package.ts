@@ -58,7 +58,11 @@ export class RotationDeploymentPackage {
     this.packagesDir = path.join(path.dirname(codePath), "packages");
     this.filename = Lazy.stringValue({ produce: () => this.build().asset.path });
     this.sha256Base64 = Lazy.stringValue({ produce: () => this.build().sha256Base64 });
-    Aspects.of(scope).add({ visit: (node) => void (node === scope && this.build()) });
+    Aspects.of(scope).add({
+      visit: (node) => {
+        if (node === scope) this.build();
+      },
+    });
   }
 
   /** Binds one more secret, by name. */
