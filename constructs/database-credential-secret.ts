@@ -65,16 +65,18 @@ export interface DatabaseCredentialSecretProps extends SecretBaseProps {
    */
   readonly rotation?: RotationSchedule;
   /**
-   * Resources the first rotation needs besides the function, its permissions and the seed
-   * version, typically the database's and the Secrets Manager endpoint's ingress rules
-   * from the function's security group. The rotation starts as soon as the schedule
-   * exists (`rotate_immediately`), so it must wait for them.
+   * Resources the first rotation needs besides the function, its permissions, its egress
+   * rules and the seed version: typically the database's and the Secrets Manager
+   * endpoint's ingress rules from the function's security group, and the endpoint (or the
+   * NAT routes). The rotation starts as soon as the schedule exists (`rotate_immediately`,
+   * and again whenever the schedule changes), so it must wait for them.
    * @default []
    */
   readonly rotationDependsOn?: readonly ITerraformDependable[];
 }
 
-const RATE = /^rate\((\d+) (hours?|days?)\)$/;
+/** A `rate(...)` schedule expression: group 1 the number, group 2 the unit. */
+export const RATE_EXPRESSION = /^rate\((\d+) (hours?|days?)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 const DURATION = /^(\d+)h$/;
 
@@ -125,17 +127,28 @@ export class DatabaseCredentialSecret extends SecretBase {
     });
 
     const rotationFunction = props.rotationFunction;
-    const grant = rotationFunction.grantRotation({
-      secretArn: this.secretArn,
-      masterSecretArn: props.masterSecretArn,
+    const prerequisites = rotationFunction.grantRotation({
+      secretName: props.secretName,
+      databaseKey: props.databaseIdentifier,
+      database: {
+        engine: props.engine,
+        host: props.host,
+        port: props.port,
+        dbname: props.databaseName,
+        masterSecretArn: props.masterSecretArn,
+        tls: seedValue.ssl,
+      },
+      username: props.username,
+      privileges: props.privileges,
       kmsKeyArn: props.kmsKeyArn,
     });
+    // Creating the schedule starts the first rotation at once: everything it uses exists first.
     new SecretsmanagerSecretRotation(this, "Rotation", {
       secretId: this.secret.id,
       rotationLambdaArn: rotationFunction.functionArn,
       rotationRules,
       rotateImmediately: true,
-      dependsOn: [seed, rotationFunction.invokePermission, grant, ...(props.rotationDependsOn ?? [])],
+      dependsOn: [seed, ...prerequisites, ...(props.rotationDependsOn ?? [])],
     });
   }
 }
@@ -202,7 +215,7 @@ function rotationRulesOf(schedule: RotationSchedule): {
 function checkScheduleExpression(expression: string): void {
   const field = "rotation.scheduleExpression";
   const allowed = "rate(<N> hours) with N ≥ 4, rate(<N> days) with N from 1 to 1000, or cron(<6 fields>)";
-  const rate = RATE.exec(expression);
+  const rate = RATE_EXPRESSION.exec(expression);
   if (rate !== null) {
     const n = Number(rate[1]);
     const inHours = rate[2].startsWith("hour");

@@ -1,7 +1,34 @@
-/** The rotation function's deployment package, as the constructs reference it. */
+/**
+ * The rotation function's code as the constructs take it: one bundled `index.js`, built by
+ * `scripts/build-lambda.ts`. Each `RotationFunction` packs it, with the bindings of the
+ * secrets it rotates, into a deployment package of its own.
+ */
 export interface RotationBundle {
-  /** Path of the deterministic zip. */
-  readonly zipPath: string;
-  /** Base64 SHA-256 of the zip (Lambda's `source_code_hash`). */
-  readonly sha256Base64: string;
+  /**
+   * Path of the bundled function, `index.js` (absolute, or relative to the working
+   * directory): one CommonJS file exporting `handler`. Deployment packages built from it
+   * are kept in `packages/` next to it, one per content, and reused while the content is
+   * unchanged.
+   */
+  readonly codePath: string;
+}
+
+/**
+ * The Lambda runtimes a rotation function may be given, oldest first. The bundle is
+ * compiled for the oldest (see {@link bundleTarget}) so that the one bundle runs on each.
+ */
+export const ROTATION_RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
+export type RotationRuntime = (typeof ROTATION_RUNTIMES)[number];
+
+/** The runtime of a rotation function that does not choose one. */
+export const DEFAULT_ROTATION_RUNTIME: RotationRuntime = "nodejs24.x";
+
+/**
+ * esbuild's target for the bundle: the oldest selectable runtime's Node.js (`node22`).
+ * Syntax compiled for an older Node.js runs on every newer one, while syntax left as is
+ * for a newer one could fail to parse on the older; and the bundle carries its own AWS
+ * SDK and drivers, so it needs nothing from the runtime but Node.js itself.
+ */
+export function bundleTarget(): string {
+  return ROTATION_RUNTIMES[0].replace(/^nodejs(\d+)\.x$/, "node$1");
 }

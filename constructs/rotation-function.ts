@@ -1,21 +1,17 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { AssetType, type ITerraformDependable, Lazy, TerraformAsset, Token } from "cdktf";
+import { Fn, type ITerraformDependable, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
-import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
-import type { RotationBundle } from "./rotation-bundle";
+import { DATABASE_BINDINGS_VARIABLE, type DatabaseBinding } from "../shared/rotation-binding";
+import { ROTATION_STRATEGIES, type Privilege, type RotationStrategy } from "../shared/secret-contract";
 import { checkAwsIdentifier, checkLogRetentionDays } from "./aws-formats";
 import { AwsContext } from "./aws-context";
-import { keyUseThroughSecretsManager } from "./encryption-key";
-import { policyDocument, type PolicyStatement } from "./policy-document";
+import { DEFAULT_ROTATION_RUNTIME, ROTATION_RUNTIMES, type RotationBundle } from "./rotation-bundle";
+import { RotationDeploymentPackage } from "./rotation-deployment-package";
+import { RotationExecutionPolicy } from "./rotation-execution-policy";
 import { serviceRole } from "./service-role";
 import { checkDistinctList, checkIntegerRange, checkOneOf, checkPattern, ValidationError } from "./validation";
 
@@ -29,16 +25,13 @@ export interface RotationFunctionProps {
   /** The rotation strategy this deployment runs (environment variable `ROTATION_STRATEGY`). */
   readonly strategy: RotationStrategy;
   /**
-   * The deployment package built by `scripts/build-lambda.ts`: the zip (absolute, or
-   * relative to the working directory) and the base64 SHA-256 of its bytes, which must
-   * match the file. The zip is copied into the stack's `assets/` directory and
-   * referenced by a path relative to the stack, so the synthesized Terraform can be
-   * planned from any checkout.
+   * The bundled function built by `scripts/build-lambda.ts`. The construct packs it with
+   * the bindings of the secrets granted to it into a deployment package of its own.
    */
   readonly bundle: RotationBundle;
   /**
-   * Lambda runtime: `nodejs22.x` or a newer `nodejs<NN>.x`.
-   * @default "nodejs22.x"
+   * Lambda runtime: `nodejs22.x` or `nodejs24.x`; the bundle runs on both.
+   * @default "nodejs24.x"
    */
   readonly runtime?: string;
   /**
@@ -61,18 +54,23 @@ export interface RotationFunctionProps {
    * Concurrent executions reserved for the function, 1–1000: they are always available to
    * it, and they cap it, so at most that many rotation steps reach the database at once.
    * Rotations beyond the cap are throttled: reserve at least as many as secrets may rotate
-   * at the same time. Lambda refuses a reservation that leaves fewer than 100 of the
-   * account's concurrent executions unreserved, so an account with a small quota (new
-   * accounts often have 10) can reserve nothing.
-   * @default undefined: no reservation, the function draws on the account's unreserved pool
+   * at the same time.
+   *
+   * Quota: Lambda refuses a reservation that leaves fewer than 100 of the account's
+   * concurrent executions unreserved, so the region's "Concurrent executions" quota must
+   * be at least 100 plus every reservation in the account, this one included. New
+   * accounts often start at 10, where any reservation fails the apply after the function
+   * is created; raise the quota (Service Quotas, Lambda) first.
+   * @default undefined: no reservation; the function draws on the account's unreserved pool
    */
   readonly reservedConcurrentExecutions?: number;
   /** Retention of the function's log group in days: a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ...). */
   readonly logRetentionDays: number;
   /**
-   * ARN of the customer-managed KMS key that encrypts the log group. Its key policy
-   * must let CloudWatch Logs use it.
-   * @default undefined: CloudWatch Logs' own encryption (`kms_key_id` omitted)
+   * ARN of the customer-managed KMS key that encrypts the log group and the function's
+   * environment variables. Its key policy must let CloudWatch Logs use it, and let the
+   * account's principals use it through Lambda (as the policy of an `EncryptionKey` does).
+   * @default undefined: CloudWatch Logs' and Lambda's own encryption
    */
   readonly kmsKeyArn?: string;
   /** ID of the VPC the function runs in. */
@@ -99,15 +97,22 @@ export interface RotationFunctionProps {
 
 /** One secret that the function rotates, for {@link RotationFunction.grantRotation}. */
 export interface RotationTarget {
-  /** ARN of the secret to rotate. */
-  readonly secretArn: string;
   /**
-   * ARN of the secret with the master (admin) credentials, e.g. the RDS-managed master
-   * secret: the function reads it to create the application user on the first rotation
-   * and, with alternating users, to create the clone and set passwords.
-   * @default undefined: no master secret is read
+   * Name of the secret, a literal: the key of its binding in the deployment package, and
+   * what the execution role reaches it by.
    */
-  readonly masterSecretArn?: string;
+  readonly secretName: string;
+  /**
+   * Key of the secret's database in the function's database bindings, a literal: the DB
+   * instance or cluster identifier. Every secret of one database names it with the same key.
+   */
+  readonly databaseKey: string;
+  /** The database: engine, endpoint, database name, RDS-managed master secret, TLS. */
+  readonly database: DatabaseBinding;
+  /** The application user, a literal (alternating users: the base name; the clone is `<username>_clone`). */
+  readonly username: string;
+  /** Exactly the privileges the user holds on the database after every rotation. */
+  readonly privileges: readonly Privilege[];
   /**
    * ARN of the customer-managed KMS key that encrypts the secret and the master secret.
    * @default undefined: the AWS-managed `aws/secretsmanager` key, no KMS statement
@@ -116,9 +121,6 @@ export interface RotationTarget {
 }
 
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const NODE_RUNTIME = /^nodejs(\d+)\.x$/;
-const MIN_NODE_MAJOR = 22;
-const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 /** The CA bundle of Lambda's Node.js runtimes, which includes the RDS certificate authorities. */
 const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
 const MEMORY_MB = 256;
@@ -126,28 +128,31 @@ const MEMORY_MB = 256;
 /**
  * The rotation Lambda for one strategy, in the VPC next to the database.
  *
- * - Code: the deterministic zip as a file asset (relative `filename`), its hash as `source_code_hash`.
+ * - Code: a deployment package of its own, the bundle and the bindings of the secrets
+ *   granted to it ({@link RotationDeploymentPackage}); the databases they live in are
+ *   bound in its environment variable `ROTATION_DATABASES`. Only whoever can change the
+ *   function can change either.
  * - Network: its own security group with egress ONLY to the database port of the database
  *   security group and to HTTPS (the Secrets Manager endpoint group, or 0.0.0.0/0 behind a NAT).
  *   The database and endpoint groups must allow ingress from {@link securityGroupId}.
  * - Execution role: trusted by Lambda for this account only; writes its own log group;
- *   creates network interfaces only in its subnets with its security group; calls
- *   `GetRandomPassword`; sends X-Ray traces; rotates exactly the secrets given to
- *   {@link grantRotation}.
+ *   creates network interfaces only in its subnets with its security group; sends X-Ray
+ *   traces; rotates the secrets given to {@link grantRotation}, reached by name pattern
+ *   ({@link RotationExecutionPolicy}). It generates passwords itself: no action on `*`
+ *   in Secrets Manager.
  * - Invocation: only Secrets Manager, on behalf of this account.
  * - Concurrency: reserved when {@link RotationFunctionProps.reservedConcurrentExecutions}
  *   is given (Checkov CKV_AWS_115); unset, the function shares the account's unreserved
  *   pool, the only choice in an account with a small concurrency quota.
+ * - Encryption: the log group and the environment with the customer-managed key when
+ *   one is given (Checkov CKV_AWS_158, CKV_AWS_173).
  *
  * Checkov findings deliberately left open:
  * - CKV_AWS_116 (dead-letter queue): Secrets Manager invokes rotation synchronously, so a
  *   DLQ (which only receives failed asynchronous events) would stay empty; failures
  *   surface as `RotationFailed` events and as the function's `Errors` metric instead.
- * - CKV_AWS_272 (code signing): the zip is built reproducibly from the reviewed sources
- *   and pinned by its SHA-256 in `source_code_hash`; there is no signing profile.
- * - CKV_AWS_173 (environment variables encrypted with a customer key): the variables hold
- *   no secret, Lambda encrypts them at rest with its own key, and the environment's key
- *   policy lets principals use the key only through Secrets Manager and RDS.
+ * - CKV_AWS_272 (code signing): the package is built reproducibly from the reviewed
+ *   sources and pinned by its SHA-256 in `source_code_hash`; there is no signing profile.
  */
 export class RotationFunction extends Construct {
   /** ARN of the function: the secrets' `rotation_lambda_arn`. */
@@ -164,21 +169,21 @@ export class RotationFunction extends Construct {
   public readonly roleName: string;
   /** Name of the log group, `/aws/lambda/<functionName>`. */
   public readonly logGroupName: string;
-  /** The permission letting Secrets Manager invoke the function: a rotation schedule must wait for it. */
-  public readonly invokePermission: ITerraformDependable;
 
-  private readonly role: IamRole;
-  private readonly targets: RotationTarget[] = [];
-  private rotationPolicy: IamRolePolicy | undefined;
+  private readonly executionPolicy: RotationExecutionPolicy;
+  private readonly deploymentPackage: RotationDeploymentPackage;
+  private readonly databases = new Map<string, DatabaseBinding>();
+  /** The function's own part of what a rotation must wait for (see {@link grantRotation}). */
+  private readonly prerequisites: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: RotationFunctionProps) {
     super(scope, id);
-    const runtime = props.runtime ?? "nodejs22.x";
+    const runtime = props.runtime ?? DEFAULT_ROTATION_RUNTIME;
     const timeoutSeconds = props.timeoutSeconds ?? 60;
     const passwordLength = props.passwordLength ?? 32;
     checkPattern("functionName", props.functionName, FUNCTION_NAME, "1 to 64 letters, digits, - or _");
     checkOneOf("strategy", props.strategy, ROTATION_STRATEGIES);
-    checkRuntime(runtime);
+    checkOneOf<string>("runtime", runtime, ROTATION_RUNTIMES);
     checkIntegerRange("timeoutSeconds", timeoutSeconds, 10, 900);
     checkIntegerRange("passwordLength", passwordLength, 16, 128);
     if (props.reservedConcurrentExecutions !== undefined) {
@@ -200,7 +205,7 @@ export class RotationFunction extends Construct {
         "security-group-id",
       );
     }
-    const code = checkBundle(props.bundle);
+    this.deploymentPackage = new RotationDeploymentPackage(this, "Bundle", props.bundle, props.strategy);
 
     const context = AwsContext.of(this);
     this.functionName = props.functionName;
@@ -244,90 +249,41 @@ export class RotationFunction extends Construct {
           }),
     });
 
-    this.role = serviceRole(this, "Role", {
+    const role = serviceRole(this, "Role", {
       name: this.roleName,
       description: `Execution role of the rotation function ${props.functionName}`,
       servicePrincipal: "lambda.amazonaws.com",
       trustSid: "LambdaOfThisAccount",
     });
-    this.roleArn = this.role.arn;
-
-    const subnetArns = props.subnetIds.map((subnetId) => context.arn("ec2", `subnet/${subnetId}`));
-    const networkInterfaces = context.arn("ec2", "network-interface/*");
-    const basePolicy = new IamRolePolicy(this, "BasePolicy", {
-      role: this.role.name,
-      name: "rotation-function-base",
-      policy: policyDocument([
-        {
-          Sid: "WriteOwnLogs",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: `${logGroup.arn}:*`,
-        },
-        {
-          Sid: "CreateNetworkInterfacesInOwnSubnets",
-          Effect: "Allow",
-          Action: "ec2:CreateNetworkInterface",
-          Resource: networkInterfaces,
-          Condition: { ArnEquals: { "ec2:Subnet": subnetArns } },
-        },
-        {
-          Sid: "UseOwnSubnetsAndSecurityGroup",
-          Effect: "Allow",
-          Action: "ec2:CreateNetworkInterface",
-          Resource: [...subnetArns, context.arn("ec2", `security-group/${securityGroup.id}`)],
-        },
-        {
-          // Lambda's documentation asks for DeleteNetworkInterface on a specific interface
-          // or on all of them, or the function may lose VPC access: all of this account's
-          // interfaces in this region, without a subnet condition.
-          Sid: "ManageNetworkInterfaces",
-          Effect: "Allow",
-          Action: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
-          Resource: networkInterfaces,
-        },
-        {
-          // Describe calls support no resource-level permissions.
-          Sid: "DescribeNetwork",
-          Effect: "Allow",
-          Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
-          Resource: "*",
-        },
-        {
-          // GetRandomPassword acts on no resource.
-          Sid: "GeneratePasswords",
-          Effect: "Allow",
-          Action: "secretsmanager:GetRandomPassword",
-          Resource: "*",
-        },
-        {
-          // X-Ray supports no resource-level permissions.
-          Sid: "WriteTraces",
-          Effect: "Allow",
-          Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-          Resource: "*",
-        },
-      ]),
+    this.roleArn = role.arn;
+    this.executionPolicy = new RotationExecutionPolicy(this, {
+      role,
+      functionName: props.functionName,
+      logGroupArn: logGroup.arn,
+      subnetIds: props.subnetIds,
+      securityGroupId: securityGroup.id,
+      environmentKmsKeyArn: props.kmsKeyArn,
     });
 
-    const asset = new TerraformAsset(this, "Bundle", { path: code.zipPath, type: AssetType.FILE });
     const fn = new LambdaFunction(this, "Function", {
       functionName: props.functionName,
       description: `Rotates database credential secrets (${props.strategy})`,
-      role: this.role.arn,
-      filename: asset.path,
-      sourceCodeHash: code.sha256Base64,
+      role: role.arn,
+      filename: this.deploymentPackage.filename,
+      sourceCodeHash: this.deploymentPackage.sha256Base64,
       handler: "index.handler",
       runtime,
       architectures: ["arm64"],
       memorySize: MEMORY_MB,
       timeout: timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      kmsKeyArn: props.kmsKeyArn,
       environment: {
         variables: {
           ROTATION_STRATEGY: props.strategy,
           PASSWORD_LENGTH: String(passwordLength),
           DB_CA_BUNDLE: LAMBDA_CA_BUNDLE,
+          [DATABASE_BINDINGS_VARIABLE]: Lazy.stringValue({ produce: () => Fn.jsonencode(this.databaseBindings()) }),
           ...(props.excludeCharacters !== undefined ? { EXCLUDE_CHARACTERS: props.excludeCharacters } : {}),
         },
       },
@@ -336,87 +292,77 @@ export class RotationFunction extends Construct {
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       // Lambda checks the network permissions when it creates the function; and whatever
       // uses the function (a rotation that starts at once) needs its egress in place.
-      dependsOn: [basePolicy, databaseEgress, secretsManagerEgress],
+      dependsOn: [this.executionPolicy.basePolicy, databaseEgress, secretsManagerEgress],
     });
     this.functionArn = fn.arn;
 
-    this.invokePermission = new LambdaPermission(this, "SecretsManagerInvoke", {
+    const invokePermission = new LambdaPermission(this, "SecretsManagerInvoke", {
       statementId: "SecretsManagerOfThisAccount",
       action: "lambda:InvokeFunction",
       functionName: fn.functionName,
       principal: "secretsmanager.amazonaws.com",
       sourceAccount: context.accountId,
     });
+    this.prerequisites = [this.executionPolicy.basePolicy, invokePermission, databaseEgress, secretsManagerEgress];
   }
 
   /**
-   * Lets the function rotate one more secret: `DescribeSecret`, `GetSecretValue`,
-   * `PutSecretValue` and `UpdateSecretVersionStage` on exactly that secret,
-   * `GetSecretValue` on its master secret, and `kms:Decrypt`/`kms:GenerateDataKey` on a
+   * Lets the function rotate one more secret: binds it in the deployment package (user,
+   * privileges, database key) and its database in `ROTATION_DATABASES`, and lets the role
+   * `DescribeSecret`, `GetSecretValue`, `PutSecretValue` and `UpdateSecretVersionStage` on
+   * it, `GetSecretValue` on its master secret, and `kms:Decrypt`/`kms:GenerateDataKey` on a
    * customer-managed key only through Secrets Manager and only for those secrets.
    *
-   * Every grant goes into ONE inline policy of the role, so the number of rotated secrets
-   * is not bounded by the limit of attached policies per role. The returned resource is
-   * that policy: a rotation schedule must depend on it.
+   * Returns what a rotation schedule of the secret must depend on, because creating the
+   * schedule starts a rotation at once: the role's policies, the permission letting Secrets
+   * Manager invoke the function, and the function's egress rules. (IAM changes take a few
+   * seconds to reach every endpoint; a first attempt that runs before is retried by Secrets
+   * Manager, and every step is idempotent.)
    */
-  public grantRotation(target: RotationTarget): ITerraformDependable {
+  public grantRotation(target: RotationTarget): readonly ITerraformDependable[] {
+    for (const [field, value] of [
+      ["databaseKey", target.databaseKey],
+      ["username", target.username],
+    ] as const) {
+      if (Token.isUnresolved(value)) {
+        throw new ValidationError(field, "is a token; allowed: a literal (it is written into the deployment package)");
+      }
+    }
     if (target.kmsKeyArn !== undefined) checkAwsIdentifier("kmsKeyArn", target.kmsKeyArn, "kms-key-arn");
-    this.targets.push(target);
-    this.rotationPolicy ??= new IamRolePolicy(this, "RotatedSecretsPolicy", {
-      role: this.role.name,
-      name: "rotated-secrets",
-      policy: Lazy.stringValue({ produce: () => policyDocument(this.rotationStatements()) }),
+    this.bindDatabase(target.databaseKey, target.database);
+    const policy = this.executionPolicy.grant({
+      secretName: target.secretName,
+      masterSecretArn: target.database.masterSecretArn,
+      kmsKeyArn: target.kmsKeyArn,
     });
-    return this.rotationPolicy;
+    this.deploymentPackage.addSecret(target.secretName, {
+      database: target.databaseKey,
+      username: target.username,
+      privileges: target.privileges,
+    });
+    return [...this.prerequisites, policy];
   }
 
-  private rotationStatements(): PolicyStatement[] {
-    const distinct = (values: (string | undefined)[]): string[] =>
-      [...new Set(values)].filter((v): v is string => v !== undefined);
-    const secretArns = distinct(this.targets.map((t) => t.secretArn));
-    const masterSecretArns = distinct(this.targets.map((t) => t.masterSecretArn));
-    const keyArns = distinct(this.targets.map((t) => t.kmsKeyArn));
-    const statements: PolicyStatement[] = [
-      {
-        Sid: "RotateSecrets",
-        Effect: "Allow",
-        Action: [
-          "secretsmanager:DescribeSecret",
-          "secretsmanager:GetSecretValue",
-          "secretsmanager:PutSecretValue",
-          "secretsmanager:UpdateSecretVersionStage",
-        ],
-        Resource: secretArns,
-      },
-    ];
-    if (masterSecretArns.length > 0) {
-      statements.push({
-        Sid: "ReadMasterSecrets",
-        Effect: "Allow",
-        Action: "secretsmanager:GetSecretValue",
-        Resource: masterSecretArns,
-      });
-    }
-    if (keyArns.length > 0) {
-      statements.push(
-        keyUseThroughSecretsManager(this, {
-          Sid: "UseKeysThroughSecretsManager",
-          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-          Resource: keyArns,
-          secretArns: [...secretArns, ...masterSecretArns],
-        }),
+  /** Registers a database under its key; a key names one database. */
+  private bindDatabase(key: string, database: DatabaseBinding): void {
+    const bound = this.databases.get(key);
+    if (bound === undefined) {
+      this.databases.set(key, database);
+    } else if (JSON.stringify(bound) !== JSON.stringify(database)) {
+      throw new ValidationError(
+        "databaseKey",
+        `is ${JSON.stringify(key)}, already bound to another database (engine, endpoint, name, master secret or TLS differ); allowed: one key per database`,
       );
     }
-    return statements;
   }
-}
 
-function checkRuntime(runtime: string): void {
-  const major = NODE_RUNTIME.exec(runtime)?.[1];
-  if (major === undefined || Number(major) < MIN_NODE_MAJOR) {
-    throw new ValidationError(
-      "runtime",
-      `is ${JSON.stringify(runtime)}; allowed: nodejs${MIN_NODE_MAJOR}.x or a newer nodejs<NN>.x`,
+  /** The database bindings, keys sorted and fields in a fixed order, so the same databases give the same text. */
+  private databaseBindings(): Record<string, DatabaseBinding> {
+    return Object.fromEntries(
+      [...this.databases.keys()].sort().map((key) => {
+        const { engine, host, port, dbname, masterSecretArn, tls } = this.databases.get(key)!;
+        return [key, { engine, host, port, dbname, masterSecretArn, tls }];
+      }),
     );
   }
 }
@@ -430,29 +376,4 @@ function checkSubnetIds(subnetIds: readonly string[]): void {
   }
   checkDistinctList("subnetIds", subnetIds, 1);
   subnetIds.forEach((id, i) => checkAwsIdentifier(`subnetIds[${i}]`, id, "subnet-id"));
-}
-
-/** The bundle with an absolute path, after checking that its hash is the file's. */
-function checkBundle(bundle: RotationBundle): RotationBundle {
-  checkPattern("bundle.zipPath", bundle.zipPath, /\.zip$/, "a path ending in .zip");
-  checkPattern("bundle.sha256Base64", bundle.sha256Base64, SHA256_BASE64, "a base64 SHA-256 (44 characters ending in =)");
-  const zipPath = path.resolve(bundle.zipPath);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(zipPath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ValidationError(
-      "bundle.zipPath",
-      `is ${JSON.stringify(bundle.zipPath)}, which cannot be read (${code}); allowed: an existing zip file`,
-    );
-  }
-  const actual = createHash("sha256").update(bytes).digest("base64");
-  if (actual !== bundle.sha256Base64) {
-    throw new ValidationError(
-      "bundle.sha256Base64",
-      `is ${bundle.sha256Base64} but the zip's SHA-256 is ${actual}; allowed: the hash of bundle.zipPath (rebuild the bundle)`,
-    );
-  }
-  return { zipPath, sha256Base64: bundle.sha256Base64 };
 }

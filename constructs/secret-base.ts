@@ -5,6 +5,7 @@ import {
 import { Construct } from "constructs";
 import { checkAwsIdentifier } from "./aws-formats";
 import { SecretReadPolicy } from "./secret-read-policy";
+import { StackSecrets } from "./stack-secrets";
 import { checkPattern, checkRecoveryWindow, ValidationError } from "./validation";
 
 /** Props shared by every secret construct. */
@@ -80,6 +81,8 @@ export abstract class SecretBase extends Construct {
     });
     this.secretArn = this.secret.arn;
     this.secretName = props.secretName;
+    // Rotation functions reach their secrets by name pattern, which must reach no other.
+    StackSecrets.of(this).names.add(props.secretName);
     this.kmsKeyArn = props.kmsKeyArn;
   }
 

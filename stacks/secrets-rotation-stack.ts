@@ -22,6 +22,11 @@ import { RotationFunction } from "../constructs/rotation-function";
 import type { SecretReadPolicy } from "../constructs/secret-read-policy";
 import { withinField } from "../constructs/validation";
 
+/** The local backend's state file of an environment, relative to the project root. */
+export function localStateFile(environmentName: string): string {
+  return `terraform.${environmentName}.tfstate`;
+}
+
 /**
  * One environment: its key, network, database, rotation functions, secrets, alerts and
  * outputs, from an {@link EnvironmentConfig}. Each construct validates its own props;
@@ -135,7 +140,7 @@ export class SecretsRotationStack extends TerraformStack {
       // Relative to the stack's directory (cdktf.out/stacks/<env>): the state file lands
       // next to the project, outside the regenerated output, and no absolute path of this
       // machine is written into the configuration.
-      new LocalBackend(this, { path: `../../../terraform.${env.name}.tfstate` });
+      new LocalBackend(this, { path: `../../../${localStateFile(env.name)}` });
     }
   }
 

@@ -105,4 +105,18 @@ test.each(variants)("%s", async (_name, env, expectedTypes) => {
     // One rotation function per strategy in use.
     expect(Object.keys(parsed.resource.aws_lambda_function)).toHaveLength(2);
   }
+  // Before the first apply: Node.js 24, no reservation, the environment under the key when there is one.
+  for (const [fn] of Object.values(parsed.resource.aws_lambda_function) as Record<string, unknown>[][]) {
+    expect(fn.runtime).toBe("nodejs24.x");
+    expect(fn).not.toHaveProperty("reserved_concurrent_executions");
+    expect(fn.kms_key_arn !== undefined).toBe(env.encryption.kind !== "aws-managed");
+  }
+  if (env.network.secretsManagerAccess === "nat-gateway") {
+    const [acl] = Object.values(parsed.resource.aws_default_network_acl)[0] as { ingress: Record<string, unknown>[] }[];
+    expect(acl.ingress).toContainEqual({ action: "allow", cidr_block: "0.0.0.0/0", protocol: "tcp", from_port: 1024, to_port: 65535, rule_no: 200 });
+    // The first rotation waits for the routes through the NAT gateways.
+    for (const [rotation] of Object.values(parsed.resource.aws_secretsmanager_secret_rotation) as { depends_on?: string[] }[][]) {
+      if (rotation.depends_on) expect(rotation.depends_on.filter((d) => d.startsWith("aws_route.Network_PrivateDefaultRoute"))).toHaveLength(2);
+    }
+  }
 }, 30_000);

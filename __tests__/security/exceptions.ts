@@ -45,7 +45,6 @@ export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
     "No deletion protection: the development database is torn down and re-created freely.",
   ),
   ...accept(["CKV_AWS_118", "FSBP RDS.6"], "aws_db_instance", `No enhanced monitoring: ${LOG_COST}`),
-  ...accept(["FSBP RDS.9"], "aws_db_instance", `Exports the error log only (not audit, general, slowquery): ${LOG_COST}`),
   ...accept(
     ["FSBP RDS.11"],
     "aws_db_instance",
@@ -66,9 +65,9 @@ export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
   ),
   // Rotation function
   ...accept(
-    ["CKV_AWS_115"],
+    ["CKV_AWS_173"],
     "aws_lambda_function",
-    "No reserved concurrency: new and sandbox accounts often have a concurrency quota of 10, and Lambda keeps 100 executions unreserved, so in such an account any reservation fails to apply.",
+    `The environment (strategy, password length, CA bundle path, database endpoints) is encrypted with Lambda's own key. ${NO_CMK}`,
   ),
   // Logs
   ...accept(["CKV_AWS_338"], "aws_cloudwatch_log_group", `Logs kept for days (7 to 14), not a year: ${LOG_COST}`),
@@ -96,9 +95,14 @@ export const NOT_APPLICABLE: readonly CheckException[] = [
     "No AWS Signer profile: the zip is built reproducibly from the reviewed sources (scripts/build-lambda.ts) and pinned by its SHA-256 in source_code_hash.",
   ),
   ...accept(
-    ["CKV_AWS_173"],
+    ["CKV_AWS_115"],
     "aws_lambda_function",
-    "The environment holds only non-secret settings (strategy, password length, CA bundle path); Lambda encrypts it at rest with its own key, and a customer key would protect nothing.",
+    "No reserved concurrency: Lambda keeps 100 of an account's concurrent executions unreserved and new accounts often have a quota of 10, so any reservation fails the first apply there. An environment may reserve some (rotationFunction.reservedConcurrentExecutions) once its quota allows.",
+  ),
+  ...accept(
+    ["FSBP RDS.9"],
+    "aws_db_instance",
+    "The MySQL general log is not exported: it holds every statement with its data. The audit log records connections and schema changes (production exports audit, error and slowquery; development the error log only, for cost). An environment may opt in through database.logExports.",
   ),
   ...accept(
     ["FSBP EC2.10"],

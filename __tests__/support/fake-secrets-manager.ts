@@ -19,13 +19,15 @@
  *
  * Operations: CreateSecret, DescribeSecret, GetSecretValue, PutSecretValue,
  * UpdateSecretVersionStage, ListSecretVersionIds, GetRandomPassword, RotateSecret,
- * CancelRotateSecret. Test helpers: `seedSecret`, `versions`, `stages`, `currentValue`,
- * `setRotationEnabled`, call records (`calls`, `countCalls`, `resetCalls`, attributed to
+ * CancelRotateSecret; DescribeSecret reports `OwningService` and a `NextRotationDate`
+ * computed from the rotation rules. Test helpers: `seedSecret`, `versions`, `stages`,
+ * `currentValue`, `setRotationEnabled`, call records (`calls`, `countCalls`, `resetCalls`, attributed to
  * the rotation step running at the time), and fault injection (`injectFault`).
  */
 import { SecretsManagerClient, type SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import { randomInt, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { RATE_EXPRESSION } from "../../constructs/database-credential-secret";
 
 export const ROTATION_STEPS = ["createSecret", "setSecret", "testSecret", "finishSecret"] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
@@ -107,6 +109,8 @@ export interface SeedOptions {
   readonly versionId?: string;
   /** Rotation configured and enabled. @default false */
   readonly rotationEnabled?: boolean;
+  /** The service that manages the secret, DescribeSecret's `OwningService` (e.g. `rds`). @default none */
+  readonly owningService?: string;
 }
 
 /** An error as the service returns it: `{"__type": type, "message": ...}`. */
@@ -146,6 +150,9 @@ interface StoredSecret {
   rotationEnabled?: boolean;
   rotationLambdaArn?: string;
   rotationRules?: Record<string, unknown>;
+  /** When the rotation rules were last set: the schedule counts from it until a rotation finishes. */
+  rotationScheduledFrom?: Date;
+  owningService?: string;
   /** In creation order. */
   readonly versions: Map<string, StoredVersion>;
   /** Staging label -> version id: one version per label by construction. */
@@ -246,6 +253,7 @@ export class FakeSecretsManager {
       for (const stage of options.stages ?? [AWSCURRENT]) this.attachLabel(secret, stage, version.id);
     }
     if (options.rotationEnabled) secret.rotationEnabled = true;
+    secret.owningService = options.owningService;
     return secret.arn;
   }
 
@@ -444,6 +452,7 @@ export class FakeSecretsManager {
 
   private describeSecret(input: Input) {
     const secret = this.find(requireString(input, "SecretId"));
+    const next = nextRotation(secret);
     const versionIdsToStages = Object.fromEntries(
       [...secret.versions.keys()].map((id) => [id, this.stagesOf(secret, id)]).filter(([, stages]) => stages.length > 0),
     );
@@ -457,6 +466,8 @@ export class FakeSecretsManager {
       CreatedDate: epochSeconds(secret.created),
       LastChangedDate: epochSeconds(secret.lastChanged),
       LastRotatedDate: secret.lastRotated && epochSeconds(secret.lastRotated),
+      NextRotationDate: next && epochSeconds(next),
+      OwningService: secret.owningService,
       VersionIdsToStages: versionIdsToStages,
     };
   }
@@ -588,7 +599,10 @@ export class FakeSecretsManager {
   private rotateSecret(input: Input) {
     const secret = this.find(requireString(input, "SecretId"));
     if (input.RotationLambdaARN !== undefined) secret.rotationLambdaArn = input.RotationLambdaARN as string;
-    if (input.RotationRules !== undefined) secret.rotationRules = input.RotationRules as Record<string, unknown>;
+    if (input.RotationRules !== undefined) {
+      secret.rotationRules = input.RotationRules as Record<string, unknown>;
+      secret.rotationScheduledFrom = new Date();
+    }
     if (secret.rotationLambdaArn === undefined && this.rotationFunction === undefined) {
       throw new ServiceError("InvalidRequestException", "No Lambda rotation function ARN is associated with this secret.");
     }
@@ -653,6 +667,23 @@ export class FakeSecretsManager {
     if (!secret) throw new ServiceError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     return secret;
   }
+}
+
+/**
+ * DescribeSecret's `NextRotationDate` of an enabled rotation with a fixed interval (days or
+ * `rate(...)`): the interval after the last rotation, or after the rules were set. It stays
+ * in the past while rotations fail, as the service documents. None for `cron(...)`.
+ */
+function nextRotation(secret: StoredSecret): Date | undefined {
+  const from = secret.lastRotated ?? secret.rotationScheduledFrom;
+  const rules = secret.rotationRules ?? {};
+  const rate = RATE_EXPRESSION.exec(String(rules.ScheduleExpression ?? ""));
+  const hours =
+    typeof rules.AutomaticallyAfterDays === "number"
+      ? rules.AutomaticallyAfterDays * 24
+      : rate && Number(rate[1]) * (rate[2].startsWith("hour") ? 1 : 24);
+  if (!secret.rotationEnabled || from === undefined || !hours) return undefined;
+  return new Date(from.getTime() + hours * 3_600_000);
 }
 
 export type StepHook = (step: RotationStep) => void | Promise<void>;
