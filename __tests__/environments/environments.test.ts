@@ -1,7 +1,8 @@
 import { dev } from "../../environments/dev";
 import { prod } from "../../environments/prod";
 import { SEED_STAGE } from "../../shared/secret-contract";
-import { resourcesOf, synthEnvironments, type StackJson } from "../support/synth";
+import type { StackJson } from "../../review/terraform-json";
+import { resourcesOf, synthEnvironments } from "../support/synth";
 
 let stacks: Record<string, StackJson>;
 beforeAll(async () => {

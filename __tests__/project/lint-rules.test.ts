@@ -41,7 +41,7 @@ describe("the lint configuration", () => {
   }, 30_000);
 
   // Layers point one way: main.ts → stacks/ → environments/ → constructs/ → shared/, and
-  // lambda/ and client/ beside them, sharing only shared/.
+  // lambda/, client/ and review/ beside them, sharing only shared/.
   const forbidden: readonly (readonly [string, string])[] = [
     ["shared/example.ts", "../lambda/rotation"],
     ["shared/example.ts", "../client"],
@@ -66,6 +66,15 @@ describe("the lint configuration", () => {
     ["environments/example.ts", "../main.ts"],
     ["stacks/example.ts", "../scripts/rotation-bundle"],
     ["stacks/example.ts", "../lambda/index"],
+    ["stacks/example.ts", "../review/review-page"],
+    ["constructs/example.ts", "../review/security/checks"],
+    // review/ reads the synthesized output: it builds nothing and calls no construct.
+    ["review/example.ts", "../constructs/database"],
+    ["review/security/example.ts", "../../constructs/network"],
+    ["review/example.ts", "../environments/types"],
+    ["review/example.ts", "../stacks/secrets-rotation-stack"],
+    ["review/example.ts", "../client/cost-model"],
+    ["review/example.ts", "../main"],
   ];
   test.each(forbidden)("refuses in %s an import of %s, a layer it must not reach", (filename, specifier) => {
     const findings = lint(importing(specifier), filename);
@@ -87,6 +96,10 @@ describe("the lint configuration", () => {
     ["stacks/example.ts", "../environments/types"],
     ["stacks/example.ts", "../constructs/network"],
     ["main.ts", "./stacks/secrets-rotation-stack"],
+    ["main.ts", "./review/review-page"],
+    ["review/example.ts", "./security/evaluate"],
+    ["review/security/example.ts", "../terraform-json"],
+    ["review/example.ts", "../shared/secret-contract"],
     ["scripts/example.ts", "../lambda/index"],
     // A name that merely starts like a layer is not that layer.
     ["constructs/example.ts", "./client-options"],

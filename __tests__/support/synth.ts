@@ -3,17 +3,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildApp, environments } from "../../main";
 import type { EnvironmentConfig } from "../../environments/types";
+import { resourcesOfType, type StackJson } from "../../review/terraform-json";
 import { ensureRotationBundle } from "../../scripts/rotation-bundle";
-
-/** A synthesized stack: the parsed `cdk.tf.json`. */
-export interface StackJson {
-  terraform: Record<string, unknown>;
-  provider?: Record<string, unknown>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  resource: Record<string, Record<string, Record<string, unknown>>>;
-  output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
-  [key: string]: unknown;
-}
 
 /** Output directory of a synth, and each environment's parsed JSON. */
 export interface SynthResult {
@@ -51,5 +42,5 @@ export function synthEnvironments(envs: readonly EnvironmentConfig[] = environme
 
 /** Every resource of `type` in a stack, as `[logical name, attributes]`. */
 export function resourcesOf(stack: StackJson, type: string): [string, Record<string, unknown>][] {
-  return Object.entries(stack.resource[type] ?? {});
+  return resourcesOfType(stack, type).map(({ name, resource }) => [name, resource]);
 }

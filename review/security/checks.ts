@@ -14,7 +14,6 @@
  * predicates fail rather than pass: a value that cannot be verified is a finding. Where a
  * predicate deliberately differs from Checkov, its doc says how.
  */
-import type { StackJson } from "../support/synth";
 import {
   allowsAnyPrincipalUnconditionally,
   grants,
@@ -40,14 +39,24 @@ import {
   resourcesOfType,
   type Located,
   type Resource,
-} from "./terraform-json";
+  type StackJson,
+} from "../terraform-json";
 
-/** One check: applies to every resource of `resourceType` for which `applies` is true (default: all). */
-export interface SecurityCheck {
+/** A check as one source publishes it. */
+export interface CheckId {
   /** `CKV_AWS_16`, `CKV2_AWS_57`, `FSBP RDS.3`, `SecurityHub KMS.4`. */
   readonly id: string;
   /** The check's title as its source words it. */
   readonly title: string;
+}
+
+/** One check: applies to every resource of `resourceType` for which `applies` is true (default: all). */
+export interface SecurityCheck {
+  /**
+   * The ids it is published under: one, or several when Checkov and Security Hub test the
+   * same predicate (one entry, so one result and one exception, for what is one finding).
+   */
+  readonly ids: readonly CheckId[];
   /** Terraform resource type the check inspects. */
   readonly resourceType: string;
   /** Whether the check is meaningful for this resource (e.g. engine-specific checks). */
@@ -108,41 +117,32 @@ const isSymmetricKey = (r: Resource): boolean =>
 
 const KMS_KEY_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_7",
-    title: "Ensure rotation for customer created CMKs is enabled",
+    ids: [
+      { id: "CKV_AWS_7", title: "Ensure rotation for customer created CMKs is enabled" },
+      { id: "SecurityHub KMS.4", title: "AWS KMS key rotation should be enabled" },
+    ],
     resourceType: "aws_kms_key",
     applies: isSymmetricKey,
     passes: (r) => isTrue(r.enable_key_rotation),
   },
   {
-    id: "SecurityHub KMS.4",
-    title: "AWS KMS key rotation should be enabled",
-    resourceType: "aws_kms_key",
-    applies: isSymmetricKey,
-    passes: (r) => isTrue(r.enable_key_rotation),
-  },
-  {
-    id: "CKV_AWS_33",
-    title: "Ensure KMS key policy does not contain wildcard (*) principal",
+    ids: [{ id: "CKV_AWS_33", title: "Ensure KMS key policy does not contain wildcard (*) principal" }],
     resourceType: "aws_kms_key",
     passes: policyWhere("policy", (s) => !allowsAnyPrincipalUnconditionally(s), true),
   },
   {
-    id: "CKV_AWS_227",
-    title: "Ensure KMS key is enabled",
+    ids: [{ id: "CKV_AWS_227", title: "Ensure KMS key is enabled" }],
     resourceType: "aws_kms_key",
     passes: (r) => r.is_enabled === undefined || isTrue(r.is_enabled),
   },
   {
-    id: "CKV2_AWS_64",
-    title: "Ensure KMS key Policy is defined",
+    ids: [{ id: "CKV2_AWS_64", title: "Ensure KMS key Policy is defined" }],
     resourceType: "aws_kms_key",
     passes: (r, stack, self) => isSet(r.policy) || referencing(stack, "aws_kms_key_policy", "key_id", self).length > 0,
   },
   {
     // Without a policy the key gets the default policy (the account only), which is not public.
-    id: "FSBP KMS.5",
-    title: "KMS keys should not be publicly accessible",
+    ids: [{ id: "FSBP KMS.5", title: "KMS keys should not be publicly accessible" }],
     resourceType: "aws_kms_key",
     passes: policyWhere("policy", (s) => !s.some(isPublicStatement), true),
   },
@@ -154,21 +154,18 @@ const KMS_KEY_CHECKS: SecurityCheck[] = [
 
 const LOG_GROUP_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_158",
-    title: "Ensure that CloudWatch Log Group is encrypted by KMS",
+    ids: [{ id: "CKV_AWS_158", title: "Ensure that CloudWatch Log Group is encrypted by KMS" }],
     resourceType: "aws_cloudwatch_log_group",
     passes: (r) => isSet(r.kms_key_id),
   },
   {
-    id: "CKV_AWS_66",
-    title: "Ensure that CloudWatch Log Group specifies retention days",
+    ids: [{ id: "CKV_AWS_66", title: "Ensure that CloudWatch Log Group specifies retention days" }],
     resourceType: "aws_cloudwatch_log_group",
     passes: (r) => isSet(r.retention_in_days),
   },
   {
     // 0 means "never expire".
-    id: "CKV_AWS_338",
-    title: "Ensure CloudWatch log groups retains logs for at least 1 year",
+    ids: [{ id: "CKV_AWS_338", title: "Ensure CloudWatch log groups retains logs for at least 1 year" }],
     resourceType: "aws_cloudwatch_log_group",
     passes: (r) => {
       const days = numberOf(r.retention_in_days);
@@ -179,14 +176,12 @@ const LOG_GROUP_CHECKS: SecurityCheck[] = [
 
 const ALARM_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_319",
-    title: "Ensure that CloudWatch alarm actions are enabled",
+    ids: [{ id: "CKV_AWS_319", title: "Ensure that CloudWatch alarm actions are enabled" }],
     resourceType: "aws_cloudwatch_metric_alarm",
     passes: (r) => booleanOf(r.actions_enabled) !== false,
   },
   {
-    id: "SecurityHub CloudWatch.15",
-    title: "CloudWatch alarms should have specified actions configured",
+    ids: [{ id: "SecurityHub CloudWatch.15", title: "CloudWatch alarms should have specified actions configured" }],
     resourceType: "aws_cloudwatch_metric_alarm",
     passes: (r) => list(r.alarm_actions).length > 0,
   },
@@ -198,28 +193,24 @@ const ALARM_CHECKS: SecurityCheck[] = [
 
 const SECRET_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_149",
-    title: "Ensure that Secrets Manager secret is encrypted using KMS CMK",
+    ids: [{ id: "CKV_AWS_149", title: "Ensure that Secrets Manager secret is encrypted using KMS CMK" }],
     resourceType: "aws_secretsmanager_secret",
     passes: (r) => typeof r.kms_key_id === "string" && r.kms_key_id !== "" && !r.kms_key_id.includes("aws/"),
   },
   {
-    id: "CKV2_AWS_57",
-    title: "Ensure Secrets Manager secrets should have automatic rotation enabled",
+    ids: [{ id: "CKV2_AWS_57", title: "Ensure Secrets Manager secrets should have automatic rotation enabled" }],
     resourceType: "aws_secretsmanager_secret",
     passes: (_r, stack, self) => rotationsOf(stack, self).length > 0,
   },
   {
-    id: "FSBP SecretsManager.1",
-    title: "Secrets Manager secrets should have automatic rotation enabled",
+    ids: [{ id: "FSBP SecretsManager.1", title: "Secrets Manager secrets should have automatic rotation enabled" }],
     resourceType: "aws_secretsmanager_secret",
     passes: (_r, stack, self) => rotationsOf(stack, self).some((rotation) => block(rotation.rotation_rules) !== undefined),
   },
   {
     // The control checks the last rotation date (at most 90 days ago); statically, the
     // schedule must rotate at least that often.
-    id: "FSBP SecretsManager.4",
-    title: "Secrets Manager secrets should be rotated within a specified number of days",
+    ids: [{ id: "FSBP SecretsManager.4", title: "Secrets Manager secrets should be rotated within a specified number of days" }],
     resourceType: "aws_secretsmanager_secret",
     passes: (_r, stack, self) => rotationsOf(stack, self).some(rotatesWithin90Days),
   },
@@ -227,8 +218,7 @@ const SECRET_CHECKS: SecurityCheck[] = [
 
 const SECRET_ROTATION_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_304",
-    title: "Ensure Secrets Manager secrets should be rotated within 90 days",
+    ids: [{ id: "CKV_AWS_304", title: "Ensure Secrets Manager secrets should be rotated within 90 days" }],
     resourceType: "aws_secretsmanager_secret_rotation",
     passes: rotatesWithin90Days,
   },
@@ -313,50 +303,38 @@ function parameterValue(r: Resource, stack: StackJson, name: string): unknown {
 
 const DB_INSTANCE_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_16",
-    title: "Ensure all data stored in the RDS is securely encrypted at rest",
+    ids: [
+      { id: "CKV_AWS_16", title: "Ensure all data stored in the RDS is securely encrypted at rest" },
+      { id: "FSBP RDS.3", title: "RDS DB instances should have encryption at-rest enabled" },
+    ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.storage_encrypted),
   },
   {
-    id: "FSBP RDS.3",
-    title: "RDS DB instances should have encryption at-rest enabled",
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.storage_encrypted),
-  },
-  {
-    id: "CKV_AWS_17",
-    title: "Ensure all data stored in RDS is not publicly accessible",
+    ids: [
+      { id: "CKV_AWS_17", title: "Ensure all data stored in RDS is not publicly accessible" },
+      { id: "FSBP RDS.2", title: "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration" },
+    ],
     resourceType: "aws_db_instance",
     passes: (r) => notTrue(r.publicly_accessible),
   },
   {
-    id: "FSBP RDS.2",
-    title: "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration",
-    resourceType: "aws_db_instance",
-    passes: (r) => notTrue(r.publicly_accessible),
-  },
-  {
-    id: "CKV_AWS_118",
-    title: "Ensure that enhanced monitoring is enabled for Amazon RDS instances",
+    ids: [{ id: "CKV_AWS_118", title: "Ensure that enhanced monitoring is enabled for Amazon RDS instances" }],
     resourceType: "aws_db_instance",
     passes: enhancedMonitoring,
   },
   {
-    id: "FSBP RDS.6",
-    title: "Enhanced monitoring should be configured for RDS DB instances",
+    ids: [{ id: "FSBP RDS.6", title: "Enhanced monitoring should be configured for RDS DB instances" }],
     resourceType: "aws_db_instance",
     passes: (r) => enhancedMonitoring(r) && isSet(r.monitoring_role_arn),
   },
   {
-    id: "CKV_AWS_129",
-    title: "Ensure that respective logs of Amazon Relational Database Service (Amazon RDS) are enabled",
+    ids: [{ id: "CKV_AWS_129", title: "Ensure that respective logs of Amazon Relational Database Service (Amazon RDS) are enabled" }],
     resourceType: "aws_db_instance",
     passes: (r) => list(r.enabled_cloudwatch_logs_exports).length > 0,
   },
   {
-    id: "FSBP RDS.9",
-    title: "RDS DB instances should publish logs to CloudWatch Logs",
+    ids: [{ id: "FSBP RDS.9", title: "RDS DB instances should publish logs to CloudWatch Logs" }],
     resourceType: "aws_db_instance",
     applies: (r) => engineOf(r) in RDS_LOG_TYPES,
     passes: (r) => {
@@ -365,8 +343,7 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "CKV_AWS_133",
-    title: "Ensure that RDS instances has backup policy",
+    ids: [{ id: "CKV_AWS_133", title: "Ensure that RDS instances has backup policy" }],
     resourceType: "aws_db_instance",
     passes: (r) => {
       const days = backupRetention(r);
@@ -374,41 +351,33 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "FSBP RDS.11",
-    title: "RDS instances should have automatic backups enabled",
+    ids: [{ id: "FSBP RDS.11", title: "RDS instances should have automatic backups enabled" }],
     resourceType: "aws_db_instance",
     passes: (r) => (backupRetention(r) ?? 0) >= 7,
   },
   {
-    id: "CKV_AWS_157",
-    title: "Ensure that RDS instances have Multi-AZ enabled",
+    ids: [
+      { id: "CKV_AWS_157", title: "Ensure that RDS instances have Multi-AZ enabled" },
+      { id: "FSBP RDS.5", title: "RDS DB instances should be configured with multiple Availability Zones" },
+    ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.multi_az),
   },
   {
-    id: "FSBP RDS.5",
-    title: "RDS DB instances should be configured with multiple Availability Zones",
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.multi_az),
-  },
-  {
-    id: "CKV_AWS_161",
-    title: "Ensure RDS database has IAM authentication enabled",
+    ids: [{ id: "CKV_AWS_161", title: "Ensure RDS database has IAM authentication enabled" }],
     resourceType: "aws_db_instance",
     applies: engineIn(["mysql", "postgres"]),
     passes: (r) => isTrue(r.iam_database_authentication_enabled),
   },
   {
-    id: "FSBP RDS.10",
-    title: "IAM authentication should be configured for RDS instances",
+    ids: [{ id: "FSBP RDS.10", title: "IAM authentication should be configured for RDS instances" }],
     resourceType: "aws_db_instance",
     applies: engineIn([...MYSQL_FAMILY, ...POSTGRES]),
     passes: (r) => isTrue(r.iam_database_authentication_enabled),
   },
   {
     // An unset ca_cert_identifier gets RDS's current default CA.
-    id: "CKV_AWS_211",
-    title: "Ensure RDS uses a modern CaCert",
+    ids: [{ id: "CKV_AWS_211", title: "Ensure RDS uses a modern CaCert" }],
     resourceType: "aws_db_instance",
     passes: (r) =>
       r.ca_cert_identifier === undefined ||
@@ -416,32 +385,25 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
   },
   {
     // Checkov requires the attribute to be set explicitly.
-    id: "CKV_AWS_226",
-    title: "Ensure DB instance gets all minor upgrades automatically",
+    ids: [{ id: "CKV_AWS_226", title: "Ensure DB instance gets all minor upgrades automatically" }],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.auto_minor_version_upgrade),
   },
   {
-    id: "FSBP RDS.13",
-    title: "RDS automatic minor version upgrades should be enabled",
+    ids: [{ id: "FSBP RDS.13", title: "RDS automatic minor version upgrades should be enabled" }],
     resourceType: "aws_db_instance",
     passes: (r) => booleanOf(r.auto_minor_version_upgrade) !== false && !isExpression(r.auto_minor_version_upgrade),
   },
   {
-    id: "CKV_AWS_293",
-    title: "Ensure that AWS database instances have deletion protection enabled",
+    ids: [
+      { id: "CKV_AWS_293", title: "Ensure that AWS database instances have deletion protection enabled" },
+      { id: "FSBP RDS.8", title: "RDS DB instances should have deletion protection enabled" },
+    ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.deletion_protection),
   },
   {
-    id: "FSBP RDS.8",
-    title: "RDS DB instances should have deletion protection enabled",
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.deletion_protection),
-  },
-  {
-    id: "CKV_AWS_353",
-    title: "Ensure that RDS instances have performance insights enabled",
+    ids: [{ id: "CKV_AWS_353", title: "Ensure that RDS instances have performance insights enabled" }],
     resourceType: "aws_db_instance",
     applies: (r) =>
       !(engineIn(MYSQL_FAMILY)(r) && NO_PERFORMANCE_INSIGHTS_CLASSES.includes(String(r.instance_class))) &&
@@ -449,26 +411,20 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
     passes: (r) => isTrue(r.performance_insights_enabled),
   },
   {
-    id: "CKV_AWS_354",
-    title: "Ensure RDS Performance Insights are encrypted using KMS CMKs",
+    ids: [{ id: "CKV_AWS_354", title: "Ensure RDS Performance Insights are encrypted using KMS CMKs" }],
     resourceType: "aws_db_instance",
     passes: (r) => !isTrue(r.performance_insights_enabled) || isSet(r.performance_insights_kms_key_id),
   },
   {
-    id: "CKV2_AWS_60",
-    title: "Ensure RDS instance with copy tags to snapshots is enabled",
+    ids: [
+      { id: "CKV2_AWS_60", title: "Ensure RDS instance with copy tags to snapshots is enabled" },
+      { id: "FSBP RDS.17", title: "RDS DB instances should be configured to copy tags to snapshots" },
+    ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.copy_tags_to_snapshot),
   },
   {
-    id: "FSBP RDS.17",
-    title: "RDS DB instances should be configured to copy tags to snapshots",
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.copy_tags_to_snapshot),
-  },
-  {
-    id: "CKV2_AWS_69",
-    title: "Ensure AWS RDS database instance configured with encryption in transit",
+    ids: [{ id: "CKV2_AWS_69", title: "Ensure AWS RDS database instance configured with encryption in transit" }],
     resourceType: "aws_db_instance",
     applies: engineIn([...MYSQL_FAMILY, ...POSTGRES]),
     passes: (r, stack) => forcesTls(r, stack),
@@ -476,22 +432,19 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
   {
     // Checkov's graph definition combines its conditions with "or" and so passes any
     // instance; this encodes what it is named for.
-    id: "CKV2_AWS_30",
-    title: "Ensure Postgres RDS as aws_db_instance has Query Logging enabled",
+    ids: [{ id: "CKV2_AWS_30", title: "Ensure Postgres RDS as aws_db_instance has Query Logging enabled" }],
     resourceType: "aws_db_instance",
     applies: engineIn(POSTGRES),
     passes: (r, stack) =>
       ["log_statement", "log_min_duration_statement"].every((name) => parameterValue(r, stack, name) !== undefined),
   },
   {
-    id: "FSBP RDS.18",
-    title: "RDS instances should be deployed in a VPC",
+    ids: [{ id: "FSBP RDS.18", title: "RDS instances should be deployed in a VPC" }],
     resourceType: "aws_db_instance",
     passes: (r) => isSet(r.db_subnet_group_name),
   },
   {
-    id: "FSBP RDS.23",
-    title: "RDS instances should not use a database engine default port",
+    ids: [{ id: "FSBP RDS.23", title: "RDS instances should not use a database engine default port" }],
     resourceType: "aws_db_instance",
     applies: (r) => engineOf(r) in DEFAULT_PORTS,
     passes: (r) => {
@@ -500,8 +453,7 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "FSBP RDS.25",
-    title: "RDS database instances should use a custom administrator username",
+    ids: [{ id: "FSBP RDS.25", title: "RDS database instances should use a custom administrator username" }],
     resourceType: "aws_db_instance",
     passes: (r) =>
       typeof r.username === "string" && !isExpression(r.username) && !DEFAULT_ADMIN_USERNAMES.includes(r.username.toLowerCase()),
@@ -552,8 +504,7 @@ const isServicePrincipal = (principal: unknown): boolean =>
 
 const LAMBDA_FUNCTION_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_45",
-    title: "Ensure no hard-coded secrets exist in lambda environment",
+    ids: [{ id: "CKV_AWS_45", title: "Ensure no hard-coded secrets exist in lambda environment" }],
     resourceType: "aws_lambda_function",
     passes: (r) => {
       const variables = block(block(r.environment)?.variables) ?? {};
@@ -563,14 +514,12 @@ const LAMBDA_FUNCTION_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "CKV_AWS_50",
-    title: "X-Ray tracing is enabled for Lambda",
+    ids: [{ id: "CKV_AWS_50", title: "X-Ray tracing is enabled for Lambda" }],
     resourceType: "aws_lambda_function",
     passes: (r) => ["Active", "PassThrough"].includes(String(block(r.tracing_config)?.mode)),
   },
   {
-    id: "CKV_AWS_115",
-    title: "Ensure that AWS Lambda function is configured for function-level concurrent execution limit",
+    ids: [{ id: "CKV_AWS_115", title: "Ensure that AWS Lambda function is configured for function-level concurrent execution limit" }],
     resourceType: "aws_lambda_function",
     passes: (r) => {
       const reserved = numberOf(r.reserved_concurrent_executions);
@@ -578,47 +527,40 @@ const LAMBDA_FUNCTION_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "CKV_AWS_116",
-    title: "Ensure that AWS Lambda function is configured for a Dead Letter Queue(DLQ)",
+    ids: [{ id: "CKV_AWS_116", title: "Ensure that AWS Lambda function is configured for a Dead Letter Queue(DLQ)" }],
     resourceType: "aws_lambda_function",
     passes: (r) => isSet(block(r.dead_letter_config)?.target_arn),
   },
   {
-    id: "CKV_AWS_117",
-    title: "Ensure that AWS Lambda function is configured inside a VPC",
+    ids: [{ id: "CKV_AWS_117", title: "Ensure that AWS Lambda function is configured inside a VPC" }],
     resourceType: "aws_lambda_function",
     passes: (r) => list(vpcConfigOf(r)?.subnet_ids).length > 0 && list(vpcConfigOf(r)?.security_group_ids).length > 0,
   },
   {
-    id: "CKV_AWS_173",
-    title: "Check encryption settings for Lambda environmental variable",
+    ids: [{ id: "CKV_AWS_173", title: "Check encryption settings for Lambda environmental variable" }],
     resourceType: "aws_lambda_function",
     applies: (r) => block(r.environment) !== undefined,
     passes: (r) => isSet(r.kms_key_arn),
   },
   {
-    id: "CKV_AWS_272",
-    title: "Ensure AWS Lambda function is configured to validate code-signing",
+    ids: [{ id: "CKV_AWS_272", title: "Ensure AWS Lambda function is configured to validate code-signing" }],
     resourceType: "aws_lambda_function",
     passes: (r) => isSet(r.code_signing_config_arn),
   },
   {
-    id: "CKV_AWS_363",
-    title: "Ensure Lambda Runtime is not deprecated",
+    ids: [{ id: "CKV_AWS_363", title: "Ensure Lambda Runtime is not deprecated" }],
     resourceType: "aws_lambda_function",
     applies: (r) => r.runtime !== undefined,
     passes: (r) => !DEPRECATED_RUNTIMES.includes(String(r.runtime)),
   },
   {
-    id: "FSBP Lambda.2",
-    title: "Lambda functions should use supported runtimes",
+    ids: [{ id: "FSBP Lambda.2", title: "Lambda functions should use supported runtimes" }],
     resourceType: "aws_lambda_function",
     applies: (r) => r.runtime !== undefined,
     passes: (r) => SUPPORTED_RUNTIMES.includes(String(r.runtime)),
   },
   {
-    id: "FSBP Lambda.5",
-    title: "VPC Lambda functions should operate in multiple Availability Zones",
+    ids: [{ id: "FSBP Lambda.5", title: "VPC Lambda functions should operate in multiple Availability Zones" }],
     resourceType: "aws_lambda_function",
     applies: (r) => vpcConfigOf(r) !== undefined,
     passes: (r, stack) => functionZones(r, stack).size >= 2,
@@ -627,23 +569,19 @@ const LAMBDA_FUNCTION_CHECKS: SecurityCheck[] = [
 
 const LAMBDA_PERMISSION_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_301",
-    title: "Ensure that AWS Lambda function is not publicly accessible",
+    ids: [{ id: "CKV_AWS_301", title: "Ensure that AWS Lambda function is not publicly accessible" }],
     resourceType: "aws_lambda_permission",
     passes: (r) => r.principal !== "*",
   },
   {
-    id: "CKV_AWS_364",
-    title:
-      "Ensure that AWS Lambda function permissions delegated to AWS services are limited by SourceArn or SourceAccount",
+    ids: [{ id: "CKV_AWS_364", title: "Ensure that AWS Lambda function permissions delegated to AWS services are limited by SourceArn or SourceAccount" }],
     resourceType: "aws_lambda_permission",
     applies: (r) => isServicePrincipal(r.principal),
     passes: (r) => isSet(r.source_arn) || isSet(r.source_account),
   },
   {
     // A service principal without SourceAccount/SourceArn lets any account's resources invoke.
-    id: "FSBP Lambda.1",
-    title: "Lambda function policies should prohibit public access",
+    ids: [{ id: "FSBP Lambda.1", title: "Lambda function policies should prohibit public access" }],
     resourceType: "aws_lambda_permission",
     passes: (r) =>
       r.principal !== "*" && (!isServicePrincipal(r.principal) || isSet(r.source_arn) || isSet(r.source_account)),
@@ -769,61 +707,58 @@ const decryptsAllKeys = (statements: readonly Statement[]): boolean =>
 const allowsFullAdmin = (statements: readonly Statement[]): boolean =>
   statements.some((s) => s.effect === "Allow" && !s.notAction && s.actions.includes("*") && s.resources.includes("*"));
 
-/** Checks of identity policies; `type` is `aws_iam_policy` or `aws_iam_role_policy`. */
-function identityPolicyChecks(type: string): SecurityCheck[] {
+/**
+ * Checks of identity policies; `type` is `aws_iam_policy` or `aws_iam_role_policy`.
+ * `fullAdminIds`: the type's other ids for CKV_AWS_62's predicate (no `*` on `*`).
+ */
+function identityPolicyChecks(type: string, fullAdminIds: readonly CheckId[] = []): SecurityCheck[] {
   const policy = (ok: (statements: Statement[]) => boolean): Predicate => policyWhere("policy", ok);
   return [
     {
-      id: "CKV_AWS_62",
-      title: 'Ensure IAM policies that allow full "*-*" administrative privileges are not created',
+      ids: [
+        { id: "CKV_AWS_62", title: 'Ensure IAM policies that allow full "*-*" administrative privileges are not created' },
+        ...fullAdminIds,
+      ],
       resourceType: type,
       passes: policy((s) => !allowsFullAdmin(s)),
     },
     {
-      id: "CKV_AWS_63",
-      title: 'Ensure no IAM policies documents allow "*" as a statement\'s actions',
+      ids: [{ id: "CKV_AWS_63", title: 'Ensure no IAM policies documents allow "*" as a statement\'s actions' }],
       resourceType: type,
       passes: policy((s) => !s.some((st) => st.effect === "Allow" && (st.notAction || st.actions.includes("*")))),
     },
     {
-      id: "CKV_AWS_286",
-      title: "Ensure IAM policies does not allow privilege escalation",
+      ids: [{ id: "CKV_AWS_286", title: "Ensure IAM policies does not allow privilege escalation" }],
       resourceType: type,
       passes: policy((s) => !PRIVILEGE_ESCALATIONS.some((combo) => combo.every((a) => grantsAnyUnconstrained(s, [a])))),
     },
     {
-      id: "CKV_AWS_287",
-      title: "Ensure IAM policies does not allow credentials exposure",
+      ids: [{ id: "CKV_AWS_287", title: "Ensure IAM policies does not allow credentials exposure" }],
       resourceType: type,
       passes: policy((s) => !grantsAnyUnconstrained(s, CREDENTIALS_EXPOSURE_ACTIONS)),
     },
     {
-      id: "CKV_AWS_288",
-      title: "Ensure IAM policies does not allow data exfiltration",
+      ids: [{ id: "CKV_AWS_288", title: "Ensure IAM policies does not allow data exfiltration" }],
       resourceType: type,
       passes: policy((s) => !grantsAnyUnconstrained(s, DATA_EXFILTRATION_ACTIONS)),
     },
     {
-      id: "CKV_AWS_289",
-      title: "Ensure IAM policies does not allow permissions management / resource exposure without constraints",
+      ids: [{ id: "CKV_AWS_289", title: "Ensure IAM policies does not allow permissions management / resource exposure without constraints" }],
       resourceType: type,
       passes: policy((s) => !grantsAnyUnconstrained(s, PERMISSIONS_MANAGEMENT_ACTIONS)),
     },
     {
-      id: "CKV_AWS_290",
-      title: "Ensure IAM policies does not allow write access without constraints",
+      ids: [{ id: "CKV_AWS_290", title: "Ensure IAM policies does not allow write access without constraints" }],
       resourceType: type,
       passes: policy((s) => !unconstrainedRestrictable(s).some(mayWrite)),
     },
     {
-      id: "CKV_AWS_355",
-      title: 'Ensure no IAM policies documents allow "*" as a statement\'s resource for restrictable actions',
+      ids: [{ id: "CKV_AWS_355", title: 'Ensure no IAM policies documents allow "*" as a statement\'s resource for restrictable actions' }],
       resourceType: type,
       passes: policy((s) => unconstrainedRestrictable(s).length === 0),
     },
     {
-      id: "CKV2_AWS_40",
-      title: "Ensure AWS IAM policy does not allow full IAM privileges",
+      ids: [{ id: "CKV2_AWS_40", title: "Ensure AWS IAM policy does not allow full IAM privileges" }],
       resourceType: type,
       passes: policy(
         (s) => !s.some((st) => st.effect === "Allow" && (st.notAction || st.actions.some((a) => a === "*" || a.toLowerCase() === "iam:*"))),
@@ -833,16 +768,11 @@ function identityPolicyChecks(type: string): SecurityCheck[] {
 }
 
 const IAM_POLICY_CHECKS: SecurityCheck[] = [
-  ...identityPolicyChecks("aws_iam_policy"),
+  ...identityPolicyChecks("aws_iam_policy", [
+    { id: "FSBP IAM.1", title: 'IAM policies should not allow full "*" administrative privileges' },
+  ]),
   {
-    id: "FSBP IAM.1",
-    title: 'IAM policies should not allow full "*" administrative privileges',
-    resourceType: "aws_iam_policy",
-    passes: policyWhere("policy", (s) => !allowsFullAdmin(s)),
-  },
-  {
-    id: "FSBP IAM.21",
-    title: "IAM customer managed policies that you create should not allow wildcard actions for services",
+    ids: [{ id: "FSBP IAM.21", title: "IAM customer managed policies that you create should not allow wildcard actions for services" }],
     resourceType: "aws_iam_policy",
     passes: policyWhere(
       "policy",
@@ -850,8 +780,7 @@ const IAM_POLICY_CHECKS: SecurityCheck[] = [
     ),
   },
   {
-    id: "FSBP KMS.1",
-    title: "IAM customer managed policies should not allow decryption actions on all KMS keys",
+    ids: [{ id: "FSBP KMS.1", title: "IAM customer managed policies should not allow decryption actions on all KMS keys" }],
     resourceType: "aws_iam_policy",
     passes: policyWhere("policy", (s) => !decryptsAllKeys(s)),
   },
@@ -860,8 +789,7 @@ const IAM_POLICY_CHECKS: SecurityCheck[] = [
 const IAM_ROLE_POLICY_CHECKS: SecurityCheck[] = [
   ...identityPolicyChecks("aws_iam_role_policy"),
   {
-    id: "FSBP KMS.2",
-    title: "IAM principals should not have IAM inline policies that allow decryption actions on all KMS keys",
+    ids: [{ id: "FSBP KMS.2", title: "IAM principals should not have IAM inline policies that allow decryption actions on all KMS keys" }],
     resourceType: "aws_iam_role_policy",
     passes: policyWhere("policy", (s) => !decryptsAllKeys(s)),
   },
@@ -876,14 +804,12 @@ const mentionsPolicy = (name: string) => (arn: unknown): boolean => typeof arn =
 
 const IAM_ROLE_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_60",
-    title: "Ensure IAM role allows only specific services or principals to assume it",
+    ids: [{ id: "CKV_AWS_60", title: "Ensure IAM role allows only specific services or principals to assume it" }],
     resourceType: "aws_iam_role",
     passes: policyWhere("assume_role_policy", (s) => !s.some((st) => st.effect === "Allow" && st.principal === "*")),
   },
   {
-    id: "CKV_AWS_61",
-    title: "Ensure AWS IAM policy does not allow assume role permission across all services",
+    ids: [{ id: "CKV_AWS_61", title: "Ensure AWS IAM policy does not allow assume role permission across all services" }],
     resourceType: "aws_iam_role",
     passes: policyWhere(
       "assume_role_policy",
@@ -895,14 +821,12 @@ const IAM_ROLE_CHECKS: SecurityCheck[] = [
     ),
   },
   {
-    id: "CKV_AWS_274",
-    title: "Disallow IAM roles, users, and groups from using the AWS AdministratorAccess policy",
+    ids: [{ id: "CKV_AWS_274", title: "Disallow IAM roles, users, and groups from using the AWS AdministratorAccess policy" }],
     resourceType: "aws_iam_role",
     passes: (r) => !list(r.managed_policy_arns).some(managedPolicyNamed("AdministratorAccess")),
   },
   {
-    id: "CKV2_AWS_56",
-    title: "Ensure AWS Managed IAMFullAccess IAM policy is not used.",
+    ids: [{ id: "CKV2_AWS_56", title: "Ensure AWS Managed IAMFullAccess IAM policy is not used." }],
     resourceType: "aws_iam_role",
     passes: (r) => !list(r.managed_policy_arns).some(mentionsPolicy("IAMFullAccess")),
   },
@@ -910,14 +834,12 @@ const IAM_ROLE_CHECKS: SecurityCheck[] = [
 
 const IAM_ATTACHMENT_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_274",
-    title: "Disallow IAM roles, users, and groups from using the AWS AdministratorAccess policy",
+    ids: [{ id: "CKV_AWS_274", title: "Disallow IAM roles, users, and groups from using the AWS AdministratorAccess policy" }],
     resourceType: "aws_iam_role_policy_attachment",
     passes: (r) => !managedPolicyNamed("AdministratorAccess")(r.policy_arn),
   },
   {
-    id: "CKV2_AWS_56",
-    title: "Ensure AWS Managed IAMFullAccess IAM policy is not used.",
+    ids: [{ id: "CKV2_AWS_56", title: "Ensure AWS Managed IAMFullAccess IAM policy is not used." }],
     resourceType: "aws_iam_role_policy_attachment",
     passes: (r) => !mentionsPolicy("IAMFullAccess")(r.policy_arn),
   },
@@ -1001,8 +923,7 @@ const AUTHORIZED_PUBLIC_PORTS = [80, 443];
 
 const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_23",
-    title: "Ensure every security group and rule has a description",
+    ids: [{ id: "CKV_AWS_23", title: "Ensure every security group and rule has a description" }],
     resourceType: "aws_security_group",
     passes: (r) =>
       isSet(r.description) &&
@@ -1010,22 +931,19 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
   },
   ...UNRESTRICTED_INGRESS_PORTS.map(
     ({ id, port, title }): SecurityCheck => ({
-      id,
-      title,
+      ids: [{ id, title }],
       resourceType: "aws_security_group",
       passes: (r) => !blocks(r.ingress).map(ruleOf).some((rule) => opensToWorld(rule, port)),
     }),
   ),
   {
-    id: "CKV_AWS_382",
-    title: "Ensure no security groups allow egress from 0.0.0.0:0 to port -1",
+    ids: [{ id: "CKV_AWS_382", title: "Ensure no security groups allow egress from 0.0.0.0:0 to port -1" }],
     resourceType: "aws_security_group",
     passes: (r) => !blocks(r.egress).map(ruleOf).some((rule) => opensToWorld(rule, -1)),
   },
   {
     // Resources that take security groups: anything else means the group is unused.
-    id: "CKV2_AWS_5",
-    title: "Ensure that Security Groups are attached to another resource",
+    ids: [{ id: "CKV2_AWS_5", title: "Ensure that Security Groups are attached to another resource" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       [
@@ -1042,8 +960,7 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
       ].some((type) => resourcesOfType(stack, type).some((user) => mentions(user.resource, self))),
   },
   {
-    id: "FSBP EC2.18",
-    title: "Security groups should only allow unrestricted incoming traffic for authorized ports",
+    ids: [{ id: "FSBP EC2.18", title: "Security groups should only allow unrestricted incoming traffic for authorized ports" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       groupRules(stack, self, "ingress")
@@ -1051,8 +968,7 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
         .every((rule) => rule.protocol === "tcp" && rule.fromPort === rule.toPort && AUTHORIZED_PUBLIC_PORTS.includes(rule.fromPort)),
   },
   {
-    id: "FSBP EC2.19",
-    title: "Security groups should not allow unrestricted access to ports with high risk",
+    ids: [{ id: "FSBP EC2.19", title: "Security groups should not allow unrestricted access to ports with high risk" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       !groupRules(stack, self, "ingress").some(
@@ -1060,8 +976,7 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
       ),
   },
   {
-    id: "SecurityHub EC2.53",
-    title: "EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports",
+    ids: [{ id: "SecurityHub EC2.53", title: "EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       !groupRules(stack, self, "ingress").some(
@@ -1069,8 +984,7 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
       ),
   },
   {
-    id: "SecurityHub EC2.54",
-    title: "EC2 security groups should not allow ingress from ::/0 to remote server administration ports",
+    ids: [{ id: "SecurityHub EC2.54", title: "EC2 security groups should not allow ingress from ::/0 to remote server administration ports" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       !groupRules(stack, self, "ingress").some(
@@ -1081,15 +995,13 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
 
 const INGRESS_RULE_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_23",
-    title: "Ensure every security group and rule has a description",
+    ids: [{ id: "CKV_AWS_23", title: "Ensure every security group and rule has a description" }],
     resourceType: "aws_vpc_security_group_ingress_rule",
     passes: (r) => isSet(r.description),
   },
   ...UNRESTRICTED_INGRESS_PORTS.map(
     ({ id, port, title }): SecurityCheck => ({
-      id,
-      title,
+      ids: [{ id, title }],
       resourceType: "aws_vpc_security_group_ingress_rule",
       passes: (r) => !opensToWorld(ruleOf(r), port),
     }),
@@ -1098,14 +1010,12 @@ const INGRESS_RULE_CHECKS: SecurityCheck[] = [
 
 const EGRESS_RULE_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_23",
-    title: "Ensure every security group and rule has a description",
+    ids: [{ id: "CKV_AWS_23", title: "Ensure every security group and rule has a description" }],
     resourceType: "aws_vpc_security_group_egress_rule",
     passes: (r) => isSet(r.description),
   },
   {
-    id: "CKV_AWS_382",
-    title: "Ensure no security groups allow egress from 0.0.0.0:0 to port -1",
+    ids: [{ id: "CKV_AWS_382", title: "Ensure no security groups allow egress from 0.0.0.0:0 to port -1" }],
     resourceType: "aws_vpc_security_group_egress_rule",
     passes: (r) => !opensToWorld(ruleOf(r), -1),
   },
@@ -1117,8 +1027,7 @@ const isLockedDown = (stack: StackJson, group: Located): boolean =>
 
 const DEFAULT_SECURITY_GROUP_CHECKS: SecurityCheck[] = [
   {
-    id: "FSBP EC2.2",
-    title: "VPC default security groups should not allow inbound or outbound traffic",
+    ids: [{ id: "FSBP EC2.2", title: "VPC default security groups should not allow inbound or outbound traffic" }],
     resourceType: "aws_default_security_group",
     passes: (_r, stack, self) => isLockedDown(stack, self),
   },
@@ -1126,14 +1035,10 @@ const DEFAULT_SECURITY_GROUP_CHECKS: SecurityCheck[] = [
 
 const SUBNET_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_130",
-    title: "Ensure VPC subnets do not assign public IP by default",
-    resourceType: "aws_subnet",
-    passes: (r) => notTrue(r.map_public_ip_on_launch),
-  },
-  {
-    id: "FSBP EC2.15",
-    title: "Amazon EC2 subnets should not automatically assign public IP addresses",
+    ids: [
+      { id: "CKV_AWS_130", title: "Ensure VPC subnets do not assign public IP by default" },
+      { id: "FSBP EC2.15", title: "Amazon EC2 subnets should not automatically assign public IP addresses" },
+    ],
     resourceType: "aws_subnet",
     passes: (r) => notTrue(r.map_public_ip_on_launch),
   },
@@ -1151,15 +1056,13 @@ const isDefaultRoute = (route: Resource): boolean =>
 
 const ROUTE_TABLE_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV2_AWS_35",
-    title: "AWS NAT Gateways should be utilized for the default route",
+    ids: [{ id: "CKV2_AWS_35", title: "AWS NAT Gateways should be utilized for the default route" }],
     resourceType: "aws_route_table",
     passes: (_r, stack, self) =>
       !routesOf(stack, self).some((route) => isDefaultRoute(route) && (isSet(route.instance_id) || isSet(route.network_interface_id))),
   },
   {
-    id: "CKV2_AWS_44",
-    title: "Ensure AWS route table with VPC peering does not contain routes overly permissive to all traffic",
+    ids: [{ id: "CKV2_AWS_44", title: "Ensure AWS route table with VPC peering does not contain routes overly permissive to all traffic" }],
     resourceType: "aws_route_table",
     passes: (_r, stack, self) =>
       !routesOf(stack, self).some((route) => isDefaultRoute(route) && isSet(route.vpc_peering_connection_id)),
@@ -1187,20 +1090,17 @@ function naclIngress(stack: StackJson, acl: Located): Rule[] {
 
 const VPC_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV2_AWS_11",
-    title: "Ensure VPC flow logging is enabled in all VPCs",
+    ids: [{ id: "CKV2_AWS_11", title: "Ensure VPC flow logging is enabled in all VPCs" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) => flowLogsOf(stack, self).length > 0,
   },
   {
-    id: "FSBP EC2.6",
-    title: "VPC flow logging should be enabled in all VPCs",
+    ids: [{ id: "FSBP EC2.6", title: "VPC flow logging should be enabled in all VPCs" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) => flowLogsOf(stack, self).some((log) => ["REJECT", "ALL"].includes(String(log.traffic_type))),
   },
   {
-    id: "CKV2_AWS_12",
-    title: "Ensure the default security group of every VPC restricts all traffic",
+    ids: [{ id: "CKV2_AWS_12", title: "Ensure the default security group of every VPC restricts all traffic" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) => {
       const defaults = referencing(stack, "aws_default_security_group", "vpc_id", self);
@@ -1210,8 +1110,7 @@ const VPC_CHECKS: SecurityCheck[] = [
   {
     // A new VPC's default network ACL admits all traffic from 0.0.0.0/0 until it is adopted
     // (aws_default_network_acl) with narrower rules.
-    id: "FSBP EC2.21",
-    title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389",
+    ids: [{ id: "FSBP EC2.21", title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) => {
       const acls = networkAclsOf(stack, self);
@@ -1225,8 +1124,7 @@ const VPC_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "FSBP EC2.10",
-    title: "Amazon EC2 should be configured to use VPC endpoints that are created for the Amazon EC2 service",
+    ids: [{ id: "FSBP EC2.10", title: "Amazon EC2 should be configured to use VPC endpoints that are created for the Amazon EC2 service" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) =>
       referencing(stack, "aws_vpc_endpoint", "vpc_id", self).some((e) => /\.ec2$/.test(String(e.resource.service_name))),
@@ -1247,14 +1145,10 @@ const crossAccountWithoutCondition = (s: Statement): boolean =>
 
 const SNS_TOPIC_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_26",
-    title: "Ensure all data stored in the SNS topic is encrypted",
-    resourceType: "aws_sns_topic",
-    passes: (r) => isSet(r.kms_master_key_id),
-  },
-  {
-    id: "SecurityHub SNS.1",
-    title: "SNS topics should be encrypted at-rest using AWS KMS",
+    ids: [
+      { id: "CKV_AWS_26", title: "Ensure all data stored in the SNS topic is encrypted" },
+      { id: "SecurityHub SNS.1", title: "SNS topics should be encrypted at-rest using AWS KMS" },
+    ],
     resourceType: "aws_sns_topic",
     passes: (r) => isSet(r.kms_master_key_id),
   },
@@ -1262,22 +1156,17 @@ const SNS_TOPIC_CHECKS: SecurityCheck[] = [
 
 const SNS_TOPIC_POLICY_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_169",
-    title: "Ensure SNS topic policy is not public by only allowing specific services or principals to access it",
+    ids: [
+      { id: "CKV_AWS_169", title: "Ensure SNS topic policy is not public by only allowing specific services or principals to access it" },
+      { id: "FSBP SNS.4", title: "SNS topic access policies should not allow public access" },
+    ],
     resourceType: "aws_sns_topic_policy",
     passes: policyWhere("policy", (s) => !s.some(isPublicStatement)),
   },
   {
-    id: "CKV_AWS_385",
-    title: "Ensure AWS SNS topic policies do not allow cross-account access",
+    ids: [{ id: "CKV_AWS_385", title: "Ensure AWS SNS topic policies do not allow cross-account access" }],
     resourceType: "aws_sns_topic_policy",
     passes: policyWhere("policy", (s) => !s.some(crossAccountWithoutCondition)),
-  },
-  {
-    id: "FSBP SNS.4",
-    title: "SNS topic access policies should not allow public access",
-    resourceType: "aws_sns_topic_policy",
-    passes: policyWhere("policy", (s) => !s.some(isPublicStatement)),
   },
 ];
 
@@ -1329,7 +1218,7 @@ export const TYPES_WITHOUT_CHECKS: Readonly<Record<string, string>> = {
   aws_sns_topic_subscription:
     "E-mail subscriptions of the alerts topic; no Checkov or Security Hub check exists. The topic is checked.",
   aws_secretsmanager_secret_version:
-    "The seed version holds connection metadata and no password (BRIEF decision 1, asserted by the construct's tests); no Checkov or Security Hub check inspects secret versions.",
+    "The seed version holds connection metadata and no password (asserted by the construct's tests and by the scan of the synthesized output); no Checkov or Security Hub check inspects secret versions.",
   aws_default_network_acl:
     "Evaluated through its VPC (FSBP EC2.21: no ingress from 0.0.0.0/0 to 22 or 3389), as Security Hub does; the network construct's tests assert its rules.",
   aws_db_option_group:
