@@ -4,6 +4,7 @@ import {
   type ITerraformDependable,
   LocalBackend,
   NamedCloudWorkspace,
+  type TerraformElement,
   TerraformOutput,
   TerraformStack,
 } from "cdktf";
@@ -21,6 +22,8 @@ import { RotationAlerts } from "../constructs/rotation-alerts";
 import { RotationFunction } from "../constructs/rotation-function";
 import type { SecretReadPolicy } from "../constructs/secret-read-policy";
 import { withinField } from "../constructs/validation";
+import { providerVersionConstraint } from "./provider-version";
+import { ReadableLogicalIds } from "./readable-logical-ids";
 
 /**
  * One environment: its key, network, database, rotation functions, secrets, alerts and
@@ -29,6 +32,8 @@ import { withinField } from "../constructs/validation";
  * `environment "dev": database.backupRetentionDays is 40; allowed: an integer from 1 to 35`.
  */
 export class SecretsRotationStack extends TerraformStack {
+  private readonly logicalIds = new ReadableLogicalIds();
+
   constructor(scope: Construct, env: EnvironmentConfig, bundle: RotationBundle) {
     super(scope, env.name);
     try {
@@ -38,11 +43,17 @@ export class SecretsRotationStack extends TerraformStack {
     }
   }
 
+  /** Addresses such as `aws_vpc.network` instead of cdktf's hashed names: see {@link ReadableLogicalIds}. */
+  protected override allocateLogicalId(element: TerraformElement): string {
+    return this.logicalIds.allocate(this, element) ?? super.allocateLogicalId(element);
+  }
+
   private build(env: EnvironmentConfig, bundle: RotationBundle): void {
-    new AwsProvider(this, "aws", {
+    const provider = new AwsProvider(this, "aws", {
       region: env.region,
       defaultTags: [{ tags: { ...env.tags, Environment: env.name, ManagedBy: "cdktf" } }],
     });
+    this.addOverride("terraform.required_providers.aws.version", providerVersionConstraint(provider));
     this.configureBackend(env);
 
     const encryption = env.encryption;

@@ -2,7 +2,9 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parse } from "@cdktf/hcl2json";
+import { App, TerraformStack } from "cdktf";
 import { environments } from "../../main";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -152,6 +154,23 @@ describe("synthesized output", () => {
     }
     expect(offending).toEqual([]);
   });
+
+  test.each(environments.map((e) => e.name))(
+    "%s: requires the AWS provider from its bindings' release on, within that major version",
+    async (name) => {
+      const { json, hcl } = outputs.get(first)!;
+      const { major, minor } = /^(?<major>\d+)\.(?<minor>\d+)\.\d+$/.exec(
+        new AwsProvider(new TerraformStack(new App(), "probe"), "aws", {}).terraformGeneratorMetadata!.providerVersion!,
+      )!.groups!;
+      const expected = { source: "aws", version: `~> ${major}.${minor}` };
+      const fromJson = JSON.parse(json.get(`stacks/${name}/cdk.tf.json`)!.toString("utf8"));
+      expect(fromJson.terraform.required_providers.aws).toEqual(expected);
+      const fromHcl = (await parse(`${name}.tf`, hcl.get(`stacks/${name}/cdk.tf`)!.toString("utf8"))) as {
+        terraform: { required_providers: Record<string, unknown>[] }[];
+      };
+      expect(fromHcl.terraform[0].required_providers[0].aws).toEqual(expected);
+    },
+  );
 
   test.each(environments.map((e) => e.name))("%s: the HCL parses with HashiCorp's parser and declares what the JSON declares", async (name) => {
     const { json, hcl } = outputs.get(first)!;

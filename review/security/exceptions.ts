@@ -77,8 +77,8 @@ export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
   ...accept(["CKV_AWS_338"], "aws_cloudwatch_log_group", `Logs kept for days (7 to 14), not a year: ${LOG_COST}`),
 ];
 
-/** The `aws_secretsmanager_secret` of the stack's KeyValueSecret constructs (`KeyValueSecret<i>`). */
-const KEY_VALUE_SECRETS = /^aws_secretsmanager_secret\.KeyValueSecret\d+_/;
+/** The `aws_secretsmanager_secret` of the stack's KeyValueSecret constructs (`KeyValueSecret<i>/Secret`). */
+const KEY_VALUE_SECRETS = /^aws_secretsmanager_secret\.key_value_secret_\d+$/;
 
 /** Checks that do not apply to this design in any environment. */
 export const NOT_APPLICABLE: readonly CheckException[] = [
