@@ -526,6 +526,112 @@ const CASES: Case[] = [
     passes: ["CKV2_AWS_69", "FSBP RDS.23", "FSBP RDS.25"],
   },
   {
+    name: "an Aurora MySQL cluster without encryption, protection, IAM, logs, backtracking or backups, with the default user",
+    resources: {
+      aws_rds_cluster: { C: { engine: "aurora-mysql", master_username: "admin", backup_retention_period: 0 } },
+      aws_rds_cluster_instance: { I: { cluster_identifier: "${aws_rds_cluster.C.cluster_identifier}", engine: "aurora-mysql" } },
+    },
+    address: "aws_rds_cluster.C",
+    fails: [
+      "CKV_AWS_96", "FSBP RDS.27", "CKV_AWS_327", "CKV_AWS_139", "FSBP RDS.7", "CKV_AWS_162", "FSBP RDS.12", "CKV_AWS_324",
+      "CKV_AWS_325", "FSBP RDS.34", "CKV_AWS_326", "FSBP RDS.14", "CKV_AWS_313", "FSBP RDS.16", "CKV_AWS_133", "FSBP RDS.15",
+      "FSBP RDS.24",
+    ],
+    passes: [],
+    notApplicable: ["CKV2_AWS_27"],
+  },
+  {
+    name: "an Aurora PostgreSQL cluster of two instances that logs queries",
+    resources: {
+      aws_rds_cluster_parameter_group: {
+        G: {
+          family: "aurora-postgresql16",
+          parameter: [
+            { name: "log_statement", value: "ddl" },
+            { name: "log_min_duration_statement", value: "1000" },
+          ],
+        },
+      },
+      aws_rds_cluster: {
+        C: {
+          engine: "aurora-postgresql",
+          db_cluster_parameter_group_name: "${aws_rds_cluster_parameter_group.G.name}",
+          storage_encrypted: true,
+          kms_key_id: KEY_ARN,
+          deletion_protection: true,
+          iam_database_authentication_enabled: true,
+          enabled_cloudwatch_logs_exports: ["postgresql"],
+          copy_tags_to_snapshot: true,
+          backup_retention_period: 7,
+          master_username: "app_admin",
+        },
+      },
+      aws_rds_cluster_instance: {
+        A: { cluster_identifier: "${aws_rds_cluster.C.cluster_identifier}", engine: "aurora-postgresql" },
+        B: { cluster_identifier: "${aws_rds_cluster.C.cluster_identifier}", engine: "aurora-postgresql" },
+      },
+    },
+    address: "aws_rds_cluster.C",
+    fails: [],
+    passes: [
+      "CKV_AWS_96", "FSBP RDS.27", "CKV_AWS_327", "CKV_AWS_139", "FSBP RDS.7", "CKV_AWS_162", "FSBP RDS.12", "CKV_AWS_324",
+      "CKV_AWS_313", "FSBP RDS.16", "CKV_AWS_133", "FSBP RDS.15", "FSBP RDS.24", "CKV2_AWS_27",
+    ],
+    notApplicable: ["CKV_AWS_325", "FSBP RDS.34", "CKV_AWS_326"],
+  },
+  {
+    name: "an Aurora PostgreSQL cluster whose parameter group does not log queries",
+    resources: {
+      aws_rds_cluster_parameter_group: { G: { family: "aurora-postgresql16", parameter: [{ name: "rds.force_ssl", value: "1" }] } },
+      aws_rds_cluster: { C: { engine: "aurora-postgresql", db_cluster_parameter_group_name: "${aws_rds_cluster_parameter_group.G.name}" } },
+    },
+    address: "aws_rds_cluster.C",
+    fails: ["CKV2_AWS_27", "FSBP RDS.15"],
+    passes: [],
+  },
+  {
+    name: "a public Aurora instance without monitoring, minor upgrades or Performance Insights",
+    resources: {
+      aws_rds_cluster_instance: {
+        I: { engine: "aurora-postgresql", instance_class: "db.r7g.large", publicly_accessible: true, auto_minor_version_upgrade: false },
+      },
+    },
+    address: "aws_rds_cluster_instance.I",
+    fails: ["CKV_AWS_17", "FSBP RDS.2", "CKV_AWS_118", "FSBP RDS.6", "CKV_AWS_226", "FSBP RDS.13", "CKV_AWS_353"],
+    passes: ["CKV_AWS_354"],
+  },
+  {
+    name: "an Aurora instance with Performance Insights under the AWS-managed key",
+    resources: { aws_rds_cluster_instance: { I: { engine: "aurora-postgresql", performance_insights_enabled: true } } },
+    address: "aws_rds_cluster_instance.I",
+    fails: ["CKV_AWS_354"],
+    passes: ["CKV_AWS_353"],
+  },
+  {
+    name: "an Elastic IP attached to nothing",
+    resources: { aws_eip: { E: { domain: "vpc" } } },
+    address: "aws_eip.E",
+    fails: ["CKV2_AWS_19", "SecurityHub EC2.12"],
+    passes: [],
+  },
+  {
+    name: "a NAT gateway's Elastic IP",
+    resources: {
+      aws_eip: { E: { domain: "vpc" } },
+      aws_nat_gateway: { N: { allocation_id: "${aws_eip.E.allocation_id}", subnet_id: "subnet-1" } },
+    },
+    address: "aws_eip.E",
+    fails: [],
+    passes: ["CKV2_AWS_19", "SecurityHub EC2.12"],
+  },
+  {
+    name: "an Elastic IP outside a VPC, on an instance",
+    resources: { aws_eip: { E: { instance: "i-1" } } },
+    address: "aws_eip.E",
+    fails: ["CKV2_AWS_19"],
+    passes: ["SecurityHub EC2.12"],
+  },
+  {
     name: "a log group kept 30 days without a key",
     resources: { aws_cloudwatch_log_group: { L: { retention_in_days: 30 } } },
     address: "aws_cloudwatch_log_group.L",

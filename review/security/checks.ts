@@ -290,18 +290,87 @@ function forcesTls(r: Resource, stack: StackJson): boolean {
   return rule !== undefined && rule.values.includes(String(parameterValue(r, stack, rule.name)));
 }
 
-/** The instance's parameter group, when it is a resource of the stack. */
+/** The instance's (or cluster's) parameter group, when it is a resource of the stack. */
 function parameterGroupOf(r: Resource, stack: StackJson): Resource | undefined {
-  const group = resolve(stack, r.parameter_group_name);
-  return group?.type === "aws_db_parameter_group" ? group.resource : undefined;
+  const group = resolve(stack, r.parameter_group_name ?? r.db_cluster_parameter_group_name);
+  return group?.type === "aws_db_parameter_group" || group?.type === "aws_rds_cluster_parameter_group"
+    ? group.resource
+    : undefined;
 }
 
-/** The value the instance's parameter group (in the stack) gives a parameter, if any. */
+/** The value the instance's (or cluster's) parameter group in the stack gives a parameter, if any. */
 function parameterValue(r: Resource, stack: StackJson, name: string): unknown {
   return blocks(parameterGroupOf(r, stack)?.parameter).find((p) => p.name === name)?.value;
 }
 
+/** Whether a PostgreSQL parameter group logs statements: sets `log_statement` and `log_min_duration_statement`. */
+const logsQueries = (r: Resource, stack: StackJson): boolean =>
+  ["log_statement", "log_min_duration_statement"].every((name) => parameterValue(r, stack, name) !== undefined);
+
+/** CKV_AWS_133's backup policy: automated backups kept 1 to 35 days. */
+const hasBackupPolicy = (r: Resource): boolean => {
+  const days = backupRetention(r);
+  return days !== undefined && days >= 1 && days <= 35;
+};
+
+/** Whether the master user name is not an engine's default (the Config rules behind FSBP RDS.24 and RDS.25). */
+const customAdminUsername = (username: unknown): boolean =>
+  typeof username === "string" && !isExpression(username) && !DEFAULT_ADMIN_USERNAMES.includes(username.toLowerCase());
+
+/**
+ * Checks of database instances: `aws_db_instance`, and `aws_rds_cluster_instance` (an
+ * Aurora cluster's instances are DB instances to Security Hub, and Checkov's checks list
+ * both types).
+ */
+function instanceChecks(type: string): SecurityCheck[] {
+  return [
+    {
+      ids: [
+        { id: "CKV_AWS_17", title: "Ensure all data stored in RDS is not publicly accessible" },
+        { id: "FSBP RDS.2", title: "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration" },
+      ],
+      resourceType: type,
+      passes: (r) => notTrue(r.publicly_accessible),
+    },
+    {
+      ids: [{ id: "CKV_AWS_118", title: "Ensure that enhanced monitoring is enabled for Amazon RDS instances" }],
+      resourceType: type,
+      passes: enhancedMonitoring,
+    },
+    {
+      ids: [{ id: "FSBP RDS.6", title: "Enhanced monitoring should be configured for RDS DB instances" }],
+      resourceType: type,
+      passes: (r) => enhancedMonitoring(r) && isSet(r.monitoring_role_arn),
+    },
+    {
+      // Checkov requires the attribute to be set explicitly.
+      ids: [{ id: "CKV_AWS_226", title: "Ensure DB instance gets all minor upgrades automatically" }],
+      resourceType: type,
+      passes: (r) => isTrue(r.auto_minor_version_upgrade),
+    },
+    {
+      ids: [{ id: "FSBP RDS.13", title: "RDS automatic minor version upgrades should be enabled" }],
+      resourceType: type,
+      passes: (r) => booleanOf(r.auto_minor_version_upgrade) !== false && !isExpression(r.auto_minor_version_upgrade),
+    },
+    {
+      ids: [{ id: "CKV_AWS_353", title: "Ensure that RDS instances have performance insights enabled" }],
+      resourceType: type,
+      applies: (r) =>
+        !(engineIn(MYSQL_FAMILY)(r) && NO_PERFORMANCE_INSIGHTS_CLASSES.includes(String(r.instance_class))) &&
+        !engineOf(r).startsWith("db2"),
+      passes: (r) => isTrue(r.performance_insights_enabled),
+    },
+    {
+      ids: [{ id: "CKV_AWS_354", title: "Ensure RDS Performance Insights are encrypted using KMS CMKs" }],
+      resourceType: type,
+      passes: (r) => !isTrue(r.performance_insights_enabled) || isSet(r.performance_insights_kms_key_id),
+    },
+  ];
+}
+
 const DB_INSTANCE_CHECKS: SecurityCheck[] = [
+  ...instanceChecks("aws_db_instance"),
   {
     ids: [
       { id: "CKV_AWS_16", title: "Ensure all data stored in the RDS is securely encrypted at rest" },
@@ -309,24 +378,6 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
     ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.storage_encrypted),
-  },
-  {
-    ids: [
-      { id: "CKV_AWS_17", title: "Ensure all data stored in RDS is not publicly accessible" },
-      { id: "FSBP RDS.2", title: "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration" },
-    ],
-    resourceType: "aws_db_instance",
-    passes: (r) => notTrue(r.publicly_accessible),
-  },
-  {
-    ids: [{ id: "CKV_AWS_118", title: "Ensure that enhanced monitoring is enabled for Amazon RDS instances" }],
-    resourceType: "aws_db_instance",
-    passes: enhancedMonitoring,
-  },
-  {
-    ids: [{ id: "FSBP RDS.6", title: "Enhanced monitoring should be configured for RDS DB instances" }],
-    resourceType: "aws_db_instance",
-    passes: (r) => enhancedMonitoring(r) && isSet(r.monitoring_role_arn),
   },
   {
     ids: [{ id: "CKV_AWS_129", title: "Ensure that respective logs of Amazon Relational Database Service (Amazon RDS) are enabled" }],
@@ -345,10 +396,7 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
   {
     ids: [{ id: "CKV_AWS_133", title: "Ensure that RDS instances has backup policy" }],
     resourceType: "aws_db_instance",
-    passes: (r) => {
-      const days = backupRetention(r);
-      return days !== undefined && days >= 1 && days <= 35;
-    },
+    passes: hasBackupPolicy,
   },
   {
     ids: [{ id: "FSBP RDS.11", title: "RDS instances should have automatic backups enabled" }],
@@ -384,36 +432,12 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
       ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"].includes(String(r.ca_cert_identifier)),
   },
   {
-    // Checkov requires the attribute to be set explicitly.
-    ids: [{ id: "CKV_AWS_226", title: "Ensure DB instance gets all minor upgrades automatically" }],
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.auto_minor_version_upgrade),
-  },
-  {
-    ids: [{ id: "FSBP RDS.13", title: "RDS automatic minor version upgrades should be enabled" }],
-    resourceType: "aws_db_instance",
-    passes: (r) => booleanOf(r.auto_minor_version_upgrade) !== false && !isExpression(r.auto_minor_version_upgrade),
-  },
-  {
     ids: [
       { id: "CKV_AWS_293", title: "Ensure that AWS database instances have deletion protection enabled" },
       { id: "FSBP RDS.8", title: "RDS DB instances should have deletion protection enabled" },
     ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.deletion_protection),
-  },
-  {
-    ids: [{ id: "CKV_AWS_353", title: "Ensure that RDS instances have performance insights enabled" }],
-    resourceType: "aws_db_instance",
-    applies: (r) =>
-      !(engineIn(MYSQL_FAMILY)(r) && NO_PERFORMANCE_INSIGHTS_CLASSES.includes(String(r.instance_class))) &&
-      !engineOf(r).startsWith("db2"),
-    passes: (r) => isTrue(r.performance_insights_enabled),
-  },
-  {
-    ids: [{ id: "CKV_AWS_354", title: "Ensure RDS Performance Insights are encrypted using KMS CMKs" }],
-    resourceType: "aws_db_instance",
-    passes: (r) => !isTrue(r.performance_insights_enabled) || isSet(r.performance_insights_kms_key_id),
   },
   {
     ids: [
@@ -435,8 +459,7 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
     ids: [{ id: "CKV2_AWS_30", title: "Ensure Postgres RDS as aws_db_instance has Query Logging enabled" }],
     resourceType: "aws_db_instance",
     applies: engineIn(POSTGRES),
-    passes: (r, stack) =>
-      ["log_statement", "log_min_duration_statement"].every((name) => parameterValue(r, stack, name) !== undefined),
+    passes: logsQueries,
   },
   {
     ids: [{ id: "FSBP RDS.18", title: "RDS instances should be deployed in a VPC" }],
@@ -455,10 +478,107 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
   {
     ids: [{ id: "FSBP RDS.25", title: "RDS database instances should use a custom administrator username" }],
     resourceType: "aws_db_instance",
-    passes: (r) =>
-      typeof r.username === "string" && !isExpression(r.username) && !DEFAULT_ADMIN_USERNAMES.includes(r.username.toLowerCase()),
+    passes: (r) => customAdminUsername(r.username),
   },
 ];
+
+/** The instances of an Aurora cluster (their `cluster_identifier` refers to it). */
+const clusterInstances = (stack: StackJson, cluster: Located): Located[] =>
+  referencing(stack, "aws_rds_cluster_instance", "cluster_identifier", cluster);
+
+const AURORA_MYSQL = ["aurora", "aurora-mysql"];
+
+const DB_CLUSTER_CHECKS: SecurityCheck[] = [
+  {
+    // Checkov passes a serverless (v1) cluster, which is always encrypted.
+    ids: [
+      { id: "CKV_AWS_96", title: "Ensure all data stored in Aurora is securely encrypted at rest" },
+      { id: "FSBP RDS.27", title: "RDS DB clusters should be encrypted at rest" },
+    ],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isTrue(r.storage_encrypted) || r.engine_mode === "serverless",
+  },
+  {
+    ids: [{ id: "CKV_AWS_327", title: "Ensure RDS Clusters are encrypted using KMS CMKs" }],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isSet(r.kms_key_id),
+  },
+  {
+    ids: [
+      { id: "CKV_AWS_139", title: "Ensure that RDS clusters have deletion protection enabled" },
+      { id: "FSBP RDS.7", title: "RDS clusters should have deletion protection enabled" },
+    ],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isTrue(r.deletion_protection),
+  },
+  {
+    ids: [
+      { id: "CKV_AWS_162", title: "Ensure RDS cluster has IAM authentication enabled" },
+      { id: "FSBP RDS.12", title: "IAM authentication should be configured for RDS clusters" },
+    ],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isTrue(r.iam_database_authentication_enabled),
+  },
+  {
+    ids: [{ id: "CKV_AWS_324", title: "Ensure that RDS Cluster log capture is enabled" }],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => list(r.enabled_cloudwatch_logs_exports).length > 0,
+  },
+  {
+    ids: [{ id: "CKV_AWS_325", title: "Ensure that RDS Cluster audit logging is enabled for MySQL engine" }],
+    resourceType: "aws_rds_cluster",
+    applies: engineIn([...AURORA_MYSQL, "mysql"]),
+    passes: (r) => list(r.enabled_cloudwatch_logs_exports).includes("audit"),
+  },
+  {
+    ids: [{ id: "FSBP RDS.34", title: "Aurora MySQL DB clusters should publish audit logs to CloudWatch Logs" }],
+    resourceType: "aws_rds_cluster",
+    applies: engineIn(["aurora-mysql"]),
+    passes: (r) => list(r.enabled_cloudwatch_logs_exports).includes("audit"),
+  },
+  {
+    ids: [
+      { id: "CKV_AWS_326", title: "Ensure that RDS Aurora Clusters have backtracking enabled" },
+      { id: "FSBP RDS.14", title: "Amazon Aurora clusters should have backtracking enabled" },
+    ],
+    resourceType: "aws_rds_cluster",
+    applies: engineIn(AURORA_MYSQL),
+    passes: (r) => (numberOf(r.backtrack_window) ?? 0) > 0,
+  },
+  {
+    ids: [
+      { id: "CKV_AWS_313", title: "Ensure RDS cluster configured to copy tags to snapshots" },
+      { id: "FSBP RDS.16", title: "RDS DB clusters should be configured to copy tags to snapshots" },
+    ],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isTrue(r.copy_tags_to_snapshot),
+  },
+  {
+    ids: [{ id: "CKV_AWS_133", title: "Ensure that RDS instances has backup policy" }],
+    resourceType: "aws_rds_cluster",
+    passes: hasBackupPolicy,
+  },
+  {
+    // For Aurora, Multi-AZ means instances in more than one zone: RDS places a cluster's
+    // instances in different zones of its subnet group.
+    ids: [{ id: "FSBP RDS.15", title: "RDS DB clusters should be configured for multiple Availability Zones" }],
+    resourceType: "aws_rds_cluster",
+    passes: (r, stack, self) => isTrue(r.multi_az) || clusterInstances(stack, self).length >= 2,
+  },
+  {
+    ids: [{ id: "FSBP RDS.24", title: "RDS Database clusters should use a custom administrator username" }],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => customAdminUsername(r.master_username),
+  },
+  {
+    ids: [{ id: "CKV2_AWS_27", title: "Ensure Postgres RDS as aws_rds_cluster has Query Logging enabled" }],
+    resourceType: "aws_rds_cluster",
+    applies: engineIn(["aurora-postgresql"]),
+    passes: logsQueries,
+  },
+];
+
+const CLUSTER_INSTANCE_CHECKS: SecurityCheck[] = instanceChecks("aws_rds_cluster_instance");
 
 // ---------------------------------------------------------------------------------------
 // Lambda
@@ -1131,6 +1251,29 @@ const VPC_CHECKS: SecurityCheck[] = [
   },
 ];
 
+/** Whether an Elastic IP is in use: on an instance, or held by a NAT gateway, a Transfer server or an association in the stack. */
+const eipInUse = (r: Resource, stack: StackJson, self: Located): boolean =>
+  isSet(r.instance) ||
+  isSet(r.network_interface) ||
+  ["aws_nat_gateway", "aws_eip_association", "aws_transfer_server", "aws_instance"].some((type) =>
+    resourcesOfType(stack, type).some((user) => mentions(user.resource, self)),
+  );
+
+const EIP_CHECKS: SecurityCheck[] = [
+  {
+    // Checkov's graph follows connections to instances, associations, NAT gateways and
+    // Transfer servers, and asks for an address of the VPC (`domain = "vpc"` or `vpc = true`).
+    ids: [{ id: "CKV2_AWS_19", title: "Ensure that all EIP addresses allocated to a VPC are attached to EC2 instances" }],
+    resourceType: "aws_eip",
+    passes: (r, stack, self) => (r.domain === "vpc" || isTrue(r.vpc)) && eipInUse(r, stack, self),
+  },
+  {
+    ids: [{ id: "SecurityHub EC2.12", title: "Unused Amazon EC2 EIPs should be removed" }],
+    resourceType: "aws_eip",
+    passes: eipInUse,
+  },
+];
+
 // ---------------------------------------------------------------------------------------
 // SNS
 // ---------------------------------------------------------------------------------------
@@ -1178,6 +1321,8 @@ export const CHECKS: readonly SecurityCheck[] = [
   ...SECRET_CHECKS,
   ...SECRET_ROTATION_CHECKS,
   ...DB_INSTANCE_CHECKS,
+  ...DB_CLUSTER_CHECKS,
+  ...CLUSTER_INSTANCE_CHECKS,
   ...LAMBDA_FUNCTION_CHECKS,
   ...LAMBDA_PERMISSION_CHECKS,
   ...IAM_POLICY_CHECKS,
@@ -1191,6 +1336,7 @@ export const CHECKS: readonly SecurityCheck[] = [
   ...SUBNET_CHECKS,
   ...ROUTE_TABLE_CHECKS,
   ...VPC_CHECKS,
+  ...EIP_CHECKS,
   ...SNS_TOPIC_CHECKS,
   ...SNS_TOPIC_POLICY_CHECKS,
 ];
@@ -1223,6 +1369,14 @@ export const TYPES_WITHOUT_CHECKS: Readonly<Record<string, string>> = {
     "Evaluated through its VPC (FSBP EC2.21: no ingress from 0.0.0.0/0 to 22 or 3389), as Security Hub does; the network construct's tests assert its rules.",
   aws_db_option_group:
     "Carries the audit plugin; the exported log types are checked on the instance (FSBP RDS.9) and the audited events by the database construct's tests. No Checkov or Security Hub check inspects option groups.",
+  aws_rds_cluster_parameter_group:
+    "Its TLS and query-logging settings are evaluated through the cluster that uses it (CKV2_AWS_27), as Checkov's graph check does.",
+  aws_route:
+    "A route of a route table; the table's routes, inline and standalone, are checked on aws_route_table (CKV2_AWS_35, CKV2_AWS_44).",
+  aws_nat_gateway:
+    "No Checkov or Security Hub check inspects NAT gateways; the routes through them are checked on aws_route_table (CKV2_AWS_35) and their address on aws_eip (CKV2_AWS_19).",
+  aws_internet_gateway:
+    "Attached to the stack's own VPC, for the NAT gateways; the routes through it are checked on aws_route_table and no subnet gives public addresses (CKV_AWS_130). No Checkov or Security Hub check inspects it.",
   aws_vpc_endpoint:
     "No Checkov or Security Hub check inspects interface endpoints; its security group is checked (CKV2_AWS_5, EC2.18, EC2.19) and its policy is asserted by the network construct's tests.",
 };
