@@ -3,7 +3,7 @@
  * (price-table.ts) and what the stack declares: instance classes, storage, Availability
  * Zones of endpoints, NAT gateways, keys, secrets, log groups and alarms.
  */
-import { plural } from "./markdown";
+import { formatNumber, plural } from "./markdown";
 import { HOURS_PER_MONTH, PRICES, USAGE } from "./price-table";
 import { block, booleanOf, list, numberOf, resourcesOfType, type Resource, type StackJson } from "./terraform-json";
 
@@ -156,7 +156,7 @@ function secretLines(stack: StackJson): CostLine[] {
     },
     {
       item: `Secrets Manager API calls: one reader per secret through SecretCache (${USAGE.cachedReadsPerHour} an hour), and rotations`,
-      quantity: `${calls.toLocaleString("en-US")} calls`,
+      quantity: `${formatNumber(calls)} calls`,
       unitPrice: `${usd(PRICES.secretsManagerPer10kCalls)} / 10,000`,
       usdPerMonth: (calls / 10_000) * PRICES.secretsManagerPer10kCalls,
     },
@@ -177,13 +177,13 @@ function logLines(stack: StackJson): CostLine[] {
     lines.push(
       {
         item: `CloudWatch Logs ingestion (${USAGE.logGbPerGroupMonth} GB a month assumed per log group)`,
-        quantity: `${round(ingested)} GB`,
+        quantity: `${formatNumber(ingested, 1)} GB`,
         unitPrice: `${usd(PRICES.logIngestionGb)} / GB`,
         usdPerMonth: ingested * PRICES.logIngestionGb,
       },
       {
         item: "CloudWatch Logs storage, at each group's retention",
-        quantity: `${round(stored)} GB`,
+        quantity: `${formatNumber(stored, 1)} GB`,
         unitPrice: `${usd(PRICES.logStorageGbMonth)} / GB-month`,
         usdPerMonth: stored * PRICES.logStorageGbMonth,
       },
@@ -226,12 +226,10 @@ function hourly(item: string, count: number, pricePerHour: number): CostLine {
   };
 }
 
-/** `$7.30`; amounts under a cent keep two significant digits (`$0.0037`). */
+/** `$1,234.50`, `$7.30`; under a dollar up to three decimals (`$0.016`), under a cent two significant digits (`$0.0037`). */
 export function usd(amount: number): string {
-  if (amount === 0 || amount >= 0.01) return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: amount < 1 ? 3 : 2 })}`;
-  return `$${Number(amount.toPrecision(2))}`;
-}
-
-function round(value: number): string {
-  return value.toLocaleString("en-US", { maximumFractionDigits: 1 });
+  if (amount > 0 && amount < 0.01) return `$${Number(amount.toPrecision(2))}`;
+  if (amount < 1) return `$${amount.toFixed(3).replace(/0$/, "")}`;
+  const [dollars, cents] = amount.toFixed(2).split(".");
+  return `$${formatNumber(Number(dollars))}.${cents}`;
 }

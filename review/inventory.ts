@@ -139,7 +139,7 @@ export function inventory(stack: StackJson): InventoryEntry[] {
 export function resourceCounts(stack: StackJson): [type: string, count: number][] {
   return Object.entries(stack.resource)
     .map(([type, byName]): [string, number] => [type, Object.keys(byName).length])
-    .sort(([a], [b]) => a.localeCompare(b));
+    .sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 function databaseDetails(db: Resource): string {

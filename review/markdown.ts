@@ -19,3 +19,10 @@ export function code(text: string): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
+
+/** `1,472` or `0.9`: thousands separated by commas, at most `maxFractionDigits` decimals (no locale data: same bytes everywhere). */
+export function formatNumber(value: number, maxFractionDigits = 0): string {
+  const [whole, fraction = ""] = value.toFixed(maxFractionDigits).split(".");
+  const decimals = fraction.replace(/0+$/, "");
+  return `${whole.replace(/\B(?=(\d{3})+$)/g, ",")}${decimals === "" ? "" : `.${decimals}`}`;
+}

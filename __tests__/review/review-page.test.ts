@@ -2,8 +2,9 @@ import { USD_PER_10K_CALLS, costComparison } from "../../client/cost-model";
 import { dev } from "../../environments/dev";
 import { prod } from "../../environments/prod";
 import { environments } from "../../main";
-import { comparePaths, estimateCost } from "../../review/cost-estimate";
+import { comparePaths, estimateCost, usd } from "../../review/cost-estimate";
 import { diagram } from "../../review/diagram";
+import { formatNumber } from "../../review/markdown";
 import { HOURS_PER_MONTH, PRICES, USAGE } from "../../review/price-table";
 import { assess } from "../../review/security/evaluate";
 import { resourcesOfType, type StackJson } from "../../review/terraform-json";
@@ -110,7 +111,7 @@ describe("the cost estimate", () => {
     const calls = (stack: StackJson): string | undefined => estimateCost(stack).lines.find((l) => l.item.startsWith("Secrets Manager API calls"))?.quantity;
     // 2 secrets read once an hour, and one rotation every 30 days of at most 12 calls.
     const expected = Math.round(2 * USAGE.cachedReadsPerHour * HOURS_PER_MONTH + (HOURS_PER_MONTH / 24 / 30) * USAGE.callsPerRotation);
-    expect(calls(stacks.dev)).toBe(`${expected.toLocaleString("en-US")} calls`);
+    expect(calls(stacks.dev)).toBe(`${formatNumber(expected)} calls`);
   });
 
   test("compares the way to Secrets Manager with the other way over as many zones", async () => {
@@ -142,6 +143,24 @@ describe("the cost estimate", () => {
     const items = estimateCost(nat.nat).lines.map((l) => [l.item, l.usdPerMonth]);
     expect(items).toContainEqual(["NAT gateways (plus $0.045 per GB processed)", 2 * HOURS_PER_MONTH * PRICES.natGatewayHour]);
     expect(items).toContainEqual(["Public IPv4 address of a NAT gateway", 2 * HOURS_PER_MONTH * PRICES.publicIpv4Hour]);
+  });
+});
+
+describe("amounts", () => {
+  test.each([
+    [1234.5, "$1,234.50"],
+    [7.3, "$7.30"],
+    [36.5, "$36.50"],
+    [0.4, "$0.40"],
+    [0.016, "$0.016"],
+    [0.0074, "$0.0074"],
+    [0, "$0.00"],
+  ])("%d USD is written %s", (amount, text) => {
+    expect(usd(amount)).toBe(text);
+  });
+
+  test("numbers get thousands separators and drop trailing zeros, without locale data", () => {
+    expect([formatNumber(1472), formatNumber(7_200_000), formatNumber(0.9, 1), formatNumber(72, 1)]).toEqual(["1,472", "7,200,000", "0.9", "72"]);
   });
 });
 
