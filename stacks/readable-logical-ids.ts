@@ -1,4 +1,5 @@
 import { TerraformDataSource, TerraformResource, type TerraformElement, type TerraformStack } from "cdktf";
+import type { Node } from "constructs";
 
 /**
  * Readable Terraform addresses for a stack's resources and data sources, in place of
@@ -21,7 +22,7 @@ export class ReadableLogicalIds {
   private readonly allocated = new Map<string, string>();
 
   /** The element's name, or `undefined` for what is not a resource or data source (outputs, providers). */
-  public allocate(stack: TerraformStack, element: TerraformElement): string | undefined {
+  public allocate(stack: TerraformStack, element: TerraformElement | Node): string | undefined {
     const isData = TerraformDataSource.isTerraformDataSource(element);
     if (!isData && !TerraformResource.isTerraformResource(element)) return undefined;
     const type = element.terraformResourceType;

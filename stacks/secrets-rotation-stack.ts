@@ -8,7 +8,7 @@ import {
   TerraformOutput,
   TerraformStack,
 } from "cdktf";
-import type { Construct } from "constructs";
+import type { Construct, Node } from "constructs";
 import type { EnvironmentConfig } from "../environments/types";
 import { forEnvironment, resolveCloudBackend } from "../environments/validate";
 import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
@@ -44,7 +44,7 @@ export class SecretsRotationStack extends TerraformStack {
   }
 
   /** Addresses such as `aws_vpc.network` instead of cdktf's hashed names: see {@link ReadableLogicalIds}. */
-  protected override allocateLogicalId(element: TerraformElement): string {
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
     return this.logicalIds.allocate(this, element) ?? super.allocateLogicalId(element);
   }
 

@@ -2,14 +2,14 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { type TerraformElement, TerraformOutput, TerraformStack, Testing } from "cdktf";
-import { Construct } from "constructs";
+import { Construct, type Node } from "constructs";
 import { ReadableLogicalIds } from "../../stacks/readable-logical-ids";
 import { synthEnvironments } from "../support/synth";
 import type { StackJson } from "../../review/terraform-json";
 
 class ReadableStack extends TerraformStack {
   private readonly logicalIds = new ReadableLogicalIds();
-  protected override allocateLogicalId(element: TerraformElement): string {
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
     return this.logicalIds.allocate(this, element) ?? super.allocateLogicalId(element);
   }
 }
