@@ -110,13 +110,19 @@ function networkLines(stack: StackJson): CostLine[] {
   const lines: CostLine[] = [];
   const natGateways = resourcesOfType(stack, "aws_nat_gateway").length;
   if (natGateways > 0) {
-    lines.push(hourly(`NAT gateway${natGateways > 1 ? "s" : ""} (plus $0.045 per GB processed)`, natGateways, PRICES.natGatewayHour));
+    lines.push(
+      hourly(`NAT gateway${natGateways > 1 ? "s" : ""} (plus ${usd(PRICES.natGatewayGb)} per GB processed)`, natGateways, PRICES.natGatewayHour),
+    );
   }
   const addresses = resourcesOfType(stack, "aws_eip").length;
   if (addresses > 0) lines.push(hourly("Public IPv4 address of a NAT gateway", addresses, PRICES.publicIpv4Hour));
   for (const endpoint of secretsManagerEndpoints(stack)) {
     lines.push(
-      hourly("Secrets Manager interface endpoint, per Availability Zone", list(endpoint.subnet_ids).length, PRICES.interfaceEndpointAzHour),
+      hourly(
+        `Secrets Manager interface endpoint, per Availability Zone (plus ${usd(PRICES.interfaceEndpointGb)} per GB processed)`,
+        list(endpoint.subnet_ids).length,
+        PRICES.interfaceEndpointAzHour,
+      ),
     );
   }
   return lines;

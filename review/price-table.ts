@@ -40,12 +40,16 @@ export const PRICES = {
     /** Provisioned storage, per GB-month, by storage type. */
     storageGbMonth: { gp3: 0.115, gp2: 0.115 } as Readonly<Record<string, number>>,
   },
-  /** A NAT gateway, per hour (plus $0.045 per GB processed, not estimated). */
+  /** A NAT gateway, per hour. */
   natGatewayHour: 0.045,
+  /** Data a NAT gateway processes, per GB (shown, not estimated: traffic is not known). */
+  natGatewayGb: 0.045,
   /** A public IPv4 address (the NAT gateway's Elastic IP), per hour. */
   publicIpv4Hour: 0.005,
-  /** An interface endpoint, per hour in each Availability Zone (plus $0.01 per GB processed, not estimated). */
+  /** An interface endpoint, per hour in each Availability Zone. */
   interfaceEndpointAzHour: 0.01,
+  /** Data an interface endpoint processes, per GB (shown, not estimated). */
+  interfaceEndpointGb: 0.01,
   /** A customer-managed KMS key, per month (each of its first two automatic rotations adds $1 a month). */
   kmsKeyMonth: 1,
   /** A Secrets Manager secret, per month; RDS's own master user secret is billed the same. */

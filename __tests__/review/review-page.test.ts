@@ -141,7 +141,7 @@ describe("the cost estimate", () => {
   test("the NAT variant pays for its gateways and their public addresses", async () => {
     const { stacks: nat } = await synthEnvironments([variant("nat").env]);
     const items = estimateCost(nat.nat).lines.map((l) => [l.item, l.usdPerMonth]);
-    expect(items).toContainEqual(["NAT gateways (plus $0.045 per GB processed)", 2 * HOURS_PER_MONTH * PRICES.natGatewayHour]);
+    expect(items).toContainEqual([`NAT gateways (plus ${usd(PRICES.natGatewayGb)} per GB processed)`, 2 * HOURS_PER_MONTH * PRICES.natGatewayHour]);
     expect(items).toContainEqual(["Public IPv4 address of a NAT gateway", 2 * HOURS_PER_MONTH * PRICES.publicIpv4Hour]);
   });
 });
