@@ -4,10 +4,11 @@ import {
   type ITerraformDependable,
   LocalBackend,
   NamedCloudWorkspace,
+  type TerraformElement,
   TerraformOutput,
   TerraformStack,
 } from "cdktf";
-import type { Construct } from "constructs";
+import type { Construct, Node } from "constructs";
 import type { EnvironmentConfig } from "../environments/types";
 import { forEnvironment, resolveCloudBackend } from "../environments/validate";
 import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
@@ -21,6 +22,8 @@ import { RotationAlerts } from "../constructs/rotation-alerts";
 import { RotationFunction } from "../constructs/rotation-function";
 import type { SecretReadPolicy } from "../constructs/secret-read-policy";
 import { withinField } from "../constructs/validation";
+import { providerVersionConstraint } from "./provider-version";
+import { ReadableLogicalIds } from "./readable-logical-ids";
 
 /** The local backend's state file of an environment, relative to the project root. */
 export function localStateFile(environmentName: string): string {
@@ -34,6 +37,8 @@ export function localStateFile(environmentName: string): string {
  * `environment "dev": database.backupRetentionDays is 40; allowed: an integer from 1 to 35`.
  */
 export class SecretsRotationStack extends TerraformStack {
+  private readonly logicalIds = new ReadableLogicalIds();
+
   constructor(scope: Construct, env: EnvironmentConfig, bundle: RotationBundle) {
     super(scope, env.name);
     try {
@@ -43,11 +48,17 @@ export class SecretsRotationStack extends TerraformStack {
     }
   }
 
+  /** Addresses such as `aws_vpc.network` instead of cdktf's hashed names: see {@link ReadableLogicalIds}. */
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    return this.logicalIds.allocate(this, element) ?? super.allocateLogicalId(element);
+  }
+
   private build(env: EnvironmentConfig, bundle: RotationBundle): void {
-    new AwsProvider(this, "aws", {
+    const provider = new AwsProvider(this, "aws", {
       region: env.region,
       defaultTags: [{ tags: { ...env.tags, Environment: env.name, ManagedBy: "cdktf" } }],
     });
+    this.addOverride("terraform.required_providers.aws.version", providerVersionConstraint(provider));
     this.configureBackend(env);
 
     const encryption = env.encryption;

@@ -98,13 +98,14 @@ describe("Network", () => {
         expect(synthesized).not.toHaveResourceWithProperties(DefaultNetworkAcl, { subnet_ids: expect.anything() });
       });
 
-      it("also admits the internet's responses behind NAT gateways: every port a NAT gateway translates to", () => {
+      it("also admits the internet's responses behind NAT gateways: every port a NAT gateway translates to but 3389 (Security Hub EC2.21)", () => {
         const { json } = build(newNetwork({ secretsManagerAccess: "nat-gateway", cidrBlock: "172.16.0.0/20" }));
         const acl = onlyResource(json, "aws_default_network_acl");
         const fromInternet = (rule: { cidr_block: string }) => rule.cidr_block === "0.0.0.0/0";
         expect(acl.ingress).toEqual([
           allowAll("172.16.0.0/20"),
-          { rule_no: 200, action: "allow", protocol: "tcp", cidr_block: "0.0.0.0/0", from_port: 1024, to_port: 65535 },
+          { rule_no: 200, action: "allow", protocol: "tcp", cidr_block: "0.0.0.0/0", from_port: 1024, to_port: 3388 },
+          { rule_no: 210, action: "allow", protocol: "tcp", cidr_block: "0.0.0.0/0", from_port: 3390, to_port: 65535 },
           {
             rule_no: 300,
             action: "allow",
@@ -116,7 +117,7 @@ describe("Network", () => {
             icmp_code: 4,
           },
         ]);
-        // NAT gateways translate to source ports 1024-65535, any of them; nothing below is admitted.
+        // NAT gateways translate to source ports 1024-65535; nothing below is admitted, nor 3389 (EC2.21).
         const admitted = (port: number) =>
           acl.ingress.some(
             (rule: { protocol: string; from_port: number; to_port: number; cidr_block: string }) =>
@@ -127,7 +128,7 @@ describe("Network", () => {
           [443, false],
           [1023, false],
           [1024, true],
-          [3389, true],
+          [3389, false],
           [32768, true],
           [65535, true],
         ]);

@@ -10,9 +10,10 @@ import {
   SECRET_BINDINGS_FILE,
 } from "../../shared/rotation-binding";
 import { SEED_STAGE } from "../../shared/secret-contract";
+import type { StackJson } from "../../review/terraform-json";
 import { realisticValues } from "../support/realistic-values";
 import { evaluateJsonencode } from "../support/terraform-expressions";
-import { resourcesOf, synthEnvironments, type StackJson } from "../support/synth";
+import { resourcesOf, synthEnvironments } from "../support/synth";
 
 let stacks: Record<string, StackJson>;
 let outdir: string;

@@ -7,7 +7,7 @@ import { MAX_ZIP_BYTES } from "../../scripts/build-lambda";
 import { parseDatabaseBindings, parseSecretBindings } from "../../shared/rotation-binding";
 import { realisticValues } from "../support/realistic-values";
 import { scaleEnvironment } from "../support/scale-environment";
-import type { StackJson } from "../support/synth";
+import type { StackJson } from "../../review/terraform-json";
 import { evaluateJsonencode, interpolate, type ReferenceResolver } from "../support/terraform-expressions";
 
 /**
