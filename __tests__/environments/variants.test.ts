@@ -29,9 +29,10 @@ test.each(VARIANTS.map((v) => ({ ...v, name: v.description })))("$name", async (
     expect(acl.ingress).toContainEqual({ action: "allow", cidr_block: "0.0.0.0/0", protocol: "tcp", from_port: 1024, to_port: 3388, rule_no: 200 });
     expect(acl.ingress).toContainEqual({ action: "allow", cidr_block: "0.0.0.0/0", protocol: "tcp", from_port: 3390, to_port: 65535, rule_no: 210 });
     // The first rotation waits for the routes through the NAT gateways.
-    const userRotations = Object.entries(parsed.resource.aws_secretsmanager_secret_rotation)
+    const rotations = parsed.resource.aws_secretsmanager_secret_rotation as Record<string, { depends_on?: string[] }[]>;
+    const userRotations = Object.entries(rotations)
       .filter(([name]) => name.startsWith("database_user_secret_"))
-      .map(([, [rotation]]) => rotation as { depends_on?: string[] });
+      .map(([, [rotation]]) => rotation);
     expect(userRotations.length).toBeGreaterThan(0);
     for (const rotation of userRotations) {
       expect((rotation.depends_on ?? []).filter((d) => d.startsWith("aws_route.network_private_default_route_"))).toHaveLength(2);
