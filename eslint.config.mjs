@@ -10,15 +10,19 @@ const providerBarrel = {
  * The layers, each with the project folders it must not import. Imports point one way:
  * main.ts → stacks/ → environments/ → constructs/ → shared/; the deployed function
  * (lambda/) and the application library (client/) stand beside the infrastructure and
- * beside each other, and share only shared/. scripts/ and __tests__/ are tools above all.
+ * beside each other, and share only shared/. review/ (the review page, the security
+ * catalogue, the HCL layout) reads what the synth wrote: main.ts calls it, and it builds
+ * nothing, so it stands beside the infrastructure too. scripts/ and __tests__/ are tools
+ * above all.
  */
 const LAYERS = {
-  shared: ["lambda", "client", "constructs", "environments", "stacks", "scripts", "main"],
-  lambda: ["client", "constructs", "environments", "stacks", "scripts", "main"],
-  client: ["lambda", "constructs", "environments", "stacks", "scripts", "main"],
-  constructs: ["lambda", "client", "environments", "stacks", "scripts", "main"],
-  environments: ["lambda", "client", "stacks", "scripts", "main"],
-  stacks: ["lambda", "client", "scripts", "main"],
+  shared: ["lambda", "client", "constructs", "environments", "stacks", "review", "scripts", "main"],
+  lambda: ["client", "constructs", "environments", "stacks", "review", "scripts", "main"],
+  client: ["lambda", "constructs", "environments", "stacks", "review", "scripts", "main"],
+  constructs: ["lambda", "client", "environments", "stacks", "review", "scripts", "main"],
+  environments: ["lambda", "client", "stacks", "review", "scripts", "main"],
+  stacks: ["lambda", "client", "review", "scripts", "main"],
+  review: ["lambda", "client", "constructs", "environments", "stacks", "scripts", "main"],
 };
 
 const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({

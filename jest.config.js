@@ -1,11 +1,18 @@
 /**
  * Two projects:
  *  - unit: synthesized Terraform, constructs, the rotation steps against a mocked
- *    Secrets Manager client, the application cache. No servers.
+ *    Secrets Manager client, the application library against the Secrets Manager
+ *    stand-in (in-process, on 127.0.0.1). No database servers.
  *  - integration: the rotation function and the application library against real
  *    MariaDB and PostgreSQL servers that the global setup starts on 127.0.0.1.
  */
 const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] };
+
+// The AWS SDK warns, once per module registry (so once per test file here), that its
+// releases after January 2027 will need Node 22. In tests that is noise about the SDK, not
+// about the code under test; the SDK's own switch turns off that one warning and nothing
+// else. Workers inherit it. An explicit setting in the environment wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 /** @type {import('jest').Config} */
 module.exports = {

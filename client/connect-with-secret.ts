@@ -1,4 +1,4 @@
-import { loginFailureOf } from "../shared/login-failure";
+import { type LoginFailure, loginFailureOf } from "../shared/login-failure";
 import { SecretFormatError, parseJsonObject, readDatabaseSecret, type DatabaseSecretFields } from "../shared/secret-json";
 import { CURRENT_STAGE, type SecretCache, SecretCacheError } from "./secret-cache";
 
@@ -27,24 +27,16 @@ export interface DatabaseCredentials {
 /** Options of {@link connectWithSecret}. */
 export interface ConnectWithSecretOptions {
   /**
-   * Decides whether a failed connection is an authentication failure, which a fresh
-   * copy of the secret may cure.
-   * @default isAuthenticationError (mysql2 and pg errors)
+   * Classifies a failed connection: `password-rejected` (a newer secret may cure it),
+   * `login-refused` (refused for another reason, which a newer secret cures only if
+   * another caller has already read one), or undefined (not a refused login).
+   * @default loginFailureOf (mysql2 and pg codes, shared/login-failure.ts)
    */
-  readonly isAuthError?: (error: unknown) => boolean;
+  readonly loginFailureOf?: (error: unknown) => LoginFailure | undefined;
 }
 
 /** Keys a database credential secret must have for a connection. */
 const REQUIRED_KEYS = ["username", "password", "host", "port"] as const;
-
-/**
- * Whether an error (or an error in its `cause` chain) is a refused login from mysql2 or
- * pg: a rejected password (`ER_ACCESS_DENIED_ERROR`, `28P01`) or another refusal
- * (`28000`); see `shared/login-failure.ts`.
- */
-export function isAuthenticationError(error: unknown): boolean {
-  return loginFailureOf(error) !== undefined;
-}
 
 /**
  * Validates a database credential secret's JSON. Errors list the missing or invalid
@@ -88,15 +80,17 @@ function credentialsProblem({ problem, missing, invalid }: SecretFormatError): s
 
 /**
  * Opens a database connection with the credentials of a cached secret, and survives a
- * rotation that happened since they were cached.
+ * rotation that happened since they were cached, without turning failed logins into
+ * Secrets Manager calls.
  *
  * 1. Reads the secret (`AWSCURRENT`) from the cache and validates it.
- * 2. Calls `connect`. Any error that is not an authentication failure is rethrown as is.
- * 3. On an authentication failure, gets a newer value: the cached one if another caller
- *    has refreshed it meanwhile, otherwise a forced refresh from Secrets Manager (joined
- *    by concurrent callers). If the value did not change, retrying is pointless and the
- *    authentication error is rethrown; otherwise `connect` is called once more, and
- *    whatever it throws propagates. An error of the refresh itself propagates too.
+ * 2. Calls `connect`. Any error that is not a refused login is rethrown as is.
+ * 3. On a refused login, looks for a newer value: the cached one if another caller has
+ *    replaced it meanwhile; otherwise, for a rejected password only, a forced refresh,
+ *    which the cache makes at most once per `forceRefreshIntervalMs` per secret (joined
+ *    by concurrent callers). Without a newer value the login error is rethrown at once;
+ *    with one, `connect` is called once more, and whatever it throws propagates. An
+ *    error of the refresh itself propagates too.
  *
  * @param connect opens one connection; called at most twice
  */
@@ -106,17 +100,20 @@ export async function connectWithSecret<C>(
   connect: (credentials: DatabaseCredentials) => Promise<C>,
   options: ConnectWithSecretOptions = {},
 ): Promise<C> {
-  const isAuthError = options.isAuthError ?? isAuthenticationError;
+  const classify = options.loginFailureOf ?? loginFailureOf;
   const used = await cache.get(secretId);
   const credentials = parseDatabaseCredentials(used, secretId);
   try {
     return await connect(credentials);
   } catch (error) {
-    if (!isAuthError(error)) {
+    const failure = classify(error);
+    if (failure === undefined) {
       throw error;
     }
-    const cached = await cache.get(secretId);
-    const latest = cached !== used ? cached : await cache.get(secretId, { forceRefresh: true });
+    let latest = await cache.get(secretId);
+    if (latest === used && failure === "password-rejected") {
+      latest = await cache.get(secretId, { forceRefresh: true });
+    }
     if (latest === used) {
       throw error;
     }

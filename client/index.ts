@@ -5,6 +5,7 @@
  */
 export {
   CURRENT_STAGE,
+  DEFAULT_FORCE_REFRESH_INTERVAL_MS,
   DEFAULT_HARD_EXPIRY_MS,
   DEFAULT_MAX_ENTRIES,
   DEFAULT_RETRY_AFTER_ERROR_MS,
@@ -19,8 +20,8 @@ export {
   type ConnectWithSecretOptions,
   type DatabaseCredentials,
   connectWithSecret,
-  isAuthenticationError,
   parseDatabaseCredentials,
 } from "./connect-with-secret";
+export { type LoginFailure, loginFailureOf } from "../shared/login-failure";
 export { type DatabaseTls, mysqlConnectionOptions, pgClientConfig } from "./driver-config";
 export { type RotationEventOutcome, handleRotationEvent } from "./rotation-events";

@@ -29,14 +29,24 @@ export const DEFAULT_TTL_MS = 60 * 60 * 1000;
  */
 export const DEFAULT_HARD_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Default minimum time between two forced refreshes of one secret version: a credential
+ * that keeps failing (a revoked user, a stale password, a `pg_hba.conf` refusal) costs at
+ * most one call per 5 s per secret, about $2.60 a month, instead of one per failed
+ * connection. It is also how long a client that refreshed inside a single-user rotation's
+ * window (and read the old password) waits before it may read the new one, unless a
+ * rotation event drops the entry first.
+ */
+export const DEFAULT_FORCE_REFRESH_INTERVAL_MS = 5 * 1000;
 
 /** Default number of cached secret versions (secret id + staging label). */
 export const DEFAULT_MAX_ENTRIES = 100;
 
 /**
- * Default wait before retrying Secrets Manager after a failed refresh, while the last
- * good value is served: the outage costs one slow call per 10 s per secret instead of
- * one per connection.
+ * Default wait before asking Secrets Manager again after a failed read, while the last
+ * good value is served or, without one, the same error returned: an outage, a missing
+ * secret or a missing permission costs one call per 10 s per secret instead of one per
+ * connection.
  */
 export const DEFAULT_RETRY_AFTER_ERROR_MS = 10 * 1000;
 
@@ -60,11 +70,21 @@ export interface SecretCacheOptions {
    */
   readonly hardExpiryMs?: number;
   /**
-   * After a failed refresh, how long the last good value is served before Secrets
-   * Manager is tried again (never beyond the hard expiry). A forced refresh always tries.
+   * After a failed read, how long Secrets Manager is not asked again for that secret and
+   * label. Meanwhile the last good value is served (never beyond the hard expiry; a
+   * forced refresh waits only for `forceRefreshIntervalMs`), or, if there is none, reads
+   * fail at once with the same error.
    * @default DEFAULT_RETRY_AFTER_ERROR_MS (10 s)
    */
   readonly retryAfterErrorMs?: number;
+  /**
+   * Minimum time between two forced refreshes ({@link GetSecretOptions.forceRefresh}) of
+   * one secret version, counted from the start of the last one that asked Secrets
+   * Manager, whether it succeeded or not. Inside the interval a forced refresh is an
+   * ordinary read: the cached value, without a call while it is fresh.
+   * @default DEFAULT_FORCE_REFRESH_INTERVAL_MS (5 s)
+   */
+  readonly forceRefreshIntervalMs?: number;
   /**
    * Maximum number of cached values; each secret id + staging label pair is one entry.
    * The least recently used entry is evicted first.
@@ -94,9 +114,11 @@ export interface GetSecretOptions {
    */
   readonly versionStage?: string;
   /**
-   * Ask Secrets Manager even if the cached value is fresh. If a request for the same
-   * secret and label is already in flight, join it instead of starting another: its
-   * answer may have been read before this call.
+   * Ask Secrets Manager even if the cached value is fresh, unless a forced refresh of
+   * this secret and label asked it less than `forceRefreshIntervalMs` ago: then the
+   * cached value is returned (or refreshed as usual if its TTL has passed). If a request
+   * for the same secret and label is already in flight, join it instead of starting
+   * another: its answer may have been read before this call.
    * @default false
    */
   readonly forceRefresh?: boolean;
@@ -125,11 +147,18 @@ interface Entry {
   readonly value: string;
   /** `now()` when Secrets Manager returned the value. */
   readonly fetchedAt: number;
+  /** `now()` when the last forced refresh of this entry asked Secrets Manager, if any. */
+  readonly forcedAt?: number;
 }
 
 interface Target {
   readonly secretId: string;
   readonly versionStage: string;
+}
+
+/** What a request to Secrets Manager is for: the target, and whether it is a forced refresh. */
+interface Request extends Target {
+  readonly forced: boolean;
 }
 
 /** How Secrets Manager names a secret: every form a caller may use as `SecretId`. */
@@ -153,22 +182,29 @@ const DEFINITIVE_ERRORS = new Set(["InvalidRequestException", "InvalidParameterE
  * - Values are kept for `ttlMs`; the next read after that refreshes.
  * - Concurrent reads of the same secret and label share one in-flight request.
  * - If a refresh fails with a transient error, the last good value is served until
- *   `hardExpiryMs` after it was read; after that the error propagates.
+ *   `hardExpiryMs` after it was read; after that the error propagates. A read that fails
+ *   with no value to serve fails at once with the same error for `retryAfterErrorMs`.
+ * - A forced refresh asks Secrets Manager at most once per `forceRefreshIntervalMs` per
+ *   secret and label.
  * - At most `maxEntries` values are kept (least recently used evicted first).
  * - {@link SecretCache.invalidate} drops every label of a secret, whether it is named by
  *   name, ARN or partial ARN: the cache learns which names and ARNs denote the same
  *   secret from Secrets Manager's responses.
  *
  * LRU, TTL and single flight come from `lru-cache`; this class adds the hard expiry, the
- * error messages, JSON parsing and invalidation by any name of a secret.
+ * refresh throttle, the error messages, JSON parsing and invalidation by any name of a
+ * secret.
  */
 export class SecretCache {
   private readonly client: GetSecretValueClient;
   private readonly now: () => number;
   private readonly hardExpiryMs: number;
   private readonly retryAfterErrorMs: number;
+  private readonly forceRefreshIntervalMs: number;
   private readonly maxEntries: number;
-  private readonly entries: LRUCache<string, Entry, Target>;
+  private readonly entries: LRUCache<string, Entry, Request>;
+  /** The error of each failed read that had no value to fall back on, for `retryAfterErrorMs`. */
+  private readonly failures: LRUCache<string, { readonly error: unknown }>;
   /**
    * Names and ARNs Secrets Manager returned, by the secret id the caller used. Kept while
    * a value of that id is cached (see forgetUncachedIdentities), however it is used.
@@ -192,6 +228,11 @@ export class SecretCache {
       options.retryAfterErrorMs ?? DEFAULT_RETRY_AFTER_ERROR_MS,
       "milliseconds",
     );
+    this.forceRefreshIntervalMs = positiveInteger(
+      "forceRefreshIntervalMs",
+      options.forceRefreshIntervalMs ?? DEFAULT_FORCE_REFRESH_INTERVAL_MS,
+      "milliseconds",
+    );
     const maxEntries = positiveInteger("maxEntries", options.maxEntries ?? DEFAULT_MAX_ENTRIES, "entries");
     this.maxEntries = maxEntries;
     // Bounded calls: a Secrets Manager that hangs fails the refresh, and readers get the
@@ -199,7 +240,7 @@ export class SecretCache {
     this.client = options.client ?? new SecretsManagerClient({ requestHandler: SDK_REQUEST_TIMEOUTS });
     const now = options.now ?? (() => performance.now());
     this.now = now;
-    this.entries = new LRUCache<string, Entry, Target>({
+    this.entries = new LRUCache<string, Entry, Request>({
       max: maxEntries,
       ttl: ttlMs,
       // Read the clock on every check: the default caches it for 1 ms with a timer.
@@ -208,8 +249,13 @@ export class SecretCache {
       // Invalidation or eviction during a request must not fail the callers waiting on it;
       // they get its result, which is then not cached.
       ignoreFetchAbort: true,
-      fetchMethod: (_key, stale, { options: fetchOptions, context }) => this.load(context, stale, fetchOptions),
+      fetchMethod: (key, stale, { options: fetchOptions, context }) =>
+        this.load(context, stale, fetchOptions).catch((error: unknown) => {
+          this.failures.set(key, { error });
+          throw error;
+        }),
     });
+    this.failures = new LRUCache({ max: maxEntries, ttl: this.retryAfterErrorMs, ttlResolution: 0, perf: { now } });
   }
 
   /**
@@ -222,10 +268,13 @@ export class SecretCache {
    */
   async get(secretId: string, options: GetSecretOptions = {}): Promise<string> {
     const target = this.target(secretId, options.versionStage);
-    const entry = await this.entries.fetch(cacheKey(target), {
-      context: target,
-      forceRefresh: options.forceRefresh ?? false,
-    });
+    const key = cacheKey(target);
+    const failure = this.failures.get(key);
+    if (failure !== undefined) {
+      throw failure.error;
+    }
+    const forced = options.forceRefresh === true && !this.forcedRecently(key);
+    const entry = await this.entries.fetch(key, { context: { ...target, forced }, forceRefresh: forced });
     if (entry === undefined) {
       // Only an aborted fetch resolves to nothing, and ignoreFetchAbort prevents that.
       throw new Error(`lru-cache returned no value for secret ${secretId}`);
@@ -245,7 +294,8 @@ export class SecretCache {
   }
 
   /**
-   * Drops every cached label of a secret, so that the next read asks Secrets Manager.
+   * Drops every cached label of a secret (and any remembered failure to read it), so that
+   * the next read asks Secrets Manager.
    * `secretIdOrArn` may be the id the value was read with, or any other name of the same
    * secret (its full ARN, its name) once a read has returned them. A request in flight
    * still answers its callers but is not cached.
@@ -265,7 +315,9 @@ export class SecretCache {
     let dropped = 0;
     for (const secretId of secretIds) {
       for (const versionStage of this.stagesRead) {
-        if (this.entries.delete(cacheKey({ secretId, versionStage }))) {
+        const key = cacheKey({ secretId, versionStage });
+        this.failures.delete(key);
+        if (this.entries.delete(key)) {
           dropped += 1;
         }
       }
@@ -280,13 +332,25 @@ export class SecretCache {
     return { secretId, versionStage };
   }
 
-  /** The `fetchMethod`: one GetSecretValue call, or the stale value if that fails. */
+  /** Whether a forced refresh of this entry asked Secrets Manager less than the interval ago. */
+  private forcedRecently(key: string): boolean {
+    // During a request, peek returns the entry it will replace.
+    const forcedAt = this.entries.peek(key, { allowStale: true })?.forcedAt;
+    return forcedAt !== undefined && this.now() - forcedAt < this.forceRefreshIntervalMs;
+  }
+
+  /**
+   * The `fetchMethod`: one GetSecretValue call, or the stale value if that fails. The
+   * entry keeps when its last forced refresh started, failed ones included, so that an
+   * outage does not turn every failed connection into a call either.
+   */
   private async load(
-    target: Target,
+    request: Request,
     stale: Entry | undefined,
-    fetchOptions: LRUCache.FetcherFetchOptions<string, Entry, Target>,
+    fetchOptions: LRUCache.FetcherFetchOptions<string, Entry, Request>,
   ): Promise<Entry> {
-    const { secretId, versionStage } = target;
+    const { secretId, versionStage, forced } = request;
+    const forcedAt = forced ? this.now() : stale?.forcedAt;
     let response: GetSecretValueCommandOutput;
     try {
       response = await this.client.send(
@@ -308,7 +372,7 @@ export class SecretCache {
       }
       // Serve the last good value; try again after a pause, never past the hard expiry.
       fetchOptions.ttl = Math.ceil(Math.min(this.retryAfterErrorMs, hardExpiryLeft));
-      return stale;
+      return { ...stale, forcedAt };
     }
     if (response.SecretString === undefined) {
       throw new SecretCacheError(secretId, versionStage, "has no SecretString (binary secrets are not supported)");
@@ -319,7 +383,7 @@ export class SecretCache {
         this.forgetUncachedIdentities(secretId);
       }
     }
-    return { value: response.SecretString, fetchedAt: this.now() };
+    return { value: response.SecretString, fetchedAt: this.now(), forcedAt };
   }
 
   /**

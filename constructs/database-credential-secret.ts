@@ -11,13 +11,14 @@ import { anyString, integer, list, oneOf, stringWhere } from "./field-schemas";
 import { settings } from "./settings-schema";
 import { allowed, parseProps, show } from "./validation";
 
-const RATE = /^rate\((\d+) (hours?|days?)\)$/;
+/** A `rate(...)` schedule expression: group 1 the number, group 2 the unit. */
+export const RATE_EXPRESSION = /^rate\((\d+) (hours?|days?)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 const DURATION = /^(\d+)h$/;
 
 /** `rate(<N> hours)` with N ≥ 4, `rate(<N> days)` with N from 1 to 1000, or `cron(<6 fields>)`. */
 function isScheduleExpression(expression: string): boolean {
-  const rate = RATE.exec(expression);
+  const rate = RATE_EXPRESSION.exec(expression);
   if (rate === null) return CRON.test(expression);
   const n = Number(rate[1]);
   return rate[2].startsWith("hour") ? n >= 4 : n >= 1 && n <= 1000;
@@ -105,10 +106,11 @@ export const DatabaseCredentialSecretPropsSchema = settings(
      */
     rotation: v.optional(RotationScheduleSchema, { automaticallyAfterDays: 30 }),
     /**
-     * Resources the first rotation needs besides the function, its permissions and the seed
-     * version, typically the database's and the Secrets Manager endpoint's ingress rules
-     * from the function's security group. The rotation starts as soon as the schedule
-     * exists (`rotate_immediately`), so it must wait for them.
+     * Resources the first rotation needs besides the function, its permissions, its egress
+     * rules and the seed version: typically the database's and the Secrets Manager
+     * endpoint's ingress rules from the function's security group, and the endpoint (or the
+     * NAT routes). The rotation starts as soon as the schedule exists (`rotate_immediately`,
+     * and again whenever the schedule changes), so it must wait for them.
      * @default []
      */
     rotationDependsOn: v.optional(
@@ -177,17 +179,28 @@ export class DatabaseCredentialSecret extends SecretBase {
     });
 
     const rotationFunction = props.rotationFunction;
-    const grant = rotationFunction.grantRotation({
-      secretArn: this.secretArn,
-      masterSecretArn: props.masterSecretArn,
+    const prerequisites = rotationFunction.grantRotation({
+      secretName: props.secretName,
+      databaseKey: props.databaseIdentifier,
+      database: {
+        engine: props.engine,
+        host: props.host,
+        port: props.port,
+        dbname: props.databaseName,
+        masterSecretArn: props.masterSecretArn,
+        tls: seedValue.ssl,
+      },
+      username: props.username,
+      privileges: props.privileges,
       kmsKeyArn: props.kmsKeyArn,
     });
+    // Creating the schedule starts the first rotation at once: everything it uses exists first.
     new SecretsmanagerSecretRotation(this, "Rotation", {
       secretId: this.secret.id,
       rotationLambdaArn: rotationFunction.functionArn,
       rotationRules: props.rotation,
       rotateImmediately: true,
-      dependsOn: [seed, rotationFunction.invokePermission, grant, ...props.rotationDependsOn],
+      dependsOn: [seed, ...prerequisites, ...props.rotationDependsOn],
     });
   }
 }

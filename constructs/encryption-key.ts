@@ -102,6 +102,9 @@ const VIA_SERVICE_ACTIONS = [
   "kms:DescribeKey",
 ];
 
+/** What Lambda needs, on behalf of the account's principals, to encrypt a function's environment with the key. */
+const LAMBDA_ENVIRONMENT_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:CreateGrant", "kms:DescribeKey"];
+
 /** What a service needs to publish to an SNS topic encrypted with the key. */
 const TOPIC_PUBLISHER_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"];
 
@@ -112,9 +115,10 @@ const TOPIC_PUBLISHER_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"];
  * The customer-managed key's policy names no wildcard principal. The account root may
  * administer the key (so it cannot be locked out) but not use it; the account's
  * principals may use it only through Secrets Manager and RDS (`kms:ViaService`), and
- * still need an IAM policy for that, see {@link keyUseThroughSecretsManager}; CloudWatch
- * Logs may use it for log groups of the account; CloudWatch alarms of the account and
- * EventBridge may use it to publish to encrypted SNS topics.
+ * still need an IAM policy for that, see {@link keyUseThroughSecretsManager}, and through
+ * Lambda to encrypt functions' environments; CloudWatch Logs may use it for log groups of
+ * the account; CloudWatch alarms of the account and EventBridge rules of the account may
+ * use it to publish to encrypted SNS topics.
  */
 export class EncryptionKey extends Construct {
   /** Where the key comes from. */
@@ -189,6 +193,18 @@ export class EncryptionKey extends Construct {
         },
       },
       {
+        // A function's environment encrypted with the key: Lambda encrypts it for whoever
+        // creates or updates the function and creates a grant for the function's role.
+        Sid: "AccountUsesKeyViaLambdaForFunctionEnvironments",
+        Effect: "Allow",
+        Principal: { AWS: context.accountRootArn },
+        Action: LAMBDA_ENVIRONMENT_ACTIONS,
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:CallerAccount": context.accountId, "kms:ViaService": context.regionalServiceHost("lambda") },
+        },
+      },
+      {
         Sid: "CloudWatchLogsUsesKeyForAccountLogGroups",
         Effect: "Allow",
         Principal: { Service: context.regionalServiceHost("logs") },
@@ -197,14 +213,21 @@ export class EncryptionKey extends Construct {
         Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": context.arn("logs", "*") } },
       },
       {
-        // SNS calls KMS for EventBridge without the aws:Source* keys: a condition on them
-        // (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID) makes every delivery to an
-        // encrypted topic fail, silently. Only the topic policy can restrict EventBridge.
+        // Whether SNS passes aws:SourceAccount and aws:SourceArn when it calls KMS for
+        // EventBridge is not settled: AWS recommends the conditions for EventBridge's own
+        // keys, while SNS is reported to call KMS for EventBridge without them, and a
+        // required key that is absent drops every delivery to an encrypted topic, silently.
+        // The IfExists forms hold either way: a request that names a source must name this
+        // account and its rules; the topic policies bind publishing to those rules anyway.
         Sid: "EventBridgeUsesKeyForEncryptedTopics",
         Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
         Action: TOPIC_PUBLISHER_ACTIONS,
         Resource: "*",
+        Condition: {
+          StringEqualsIfExists: { "aws:SourceAccount": context.accountId },
+          ArnLikeIfExists: { "aws:SourceArn": context.arn("events", "rule/*") },
+        },
       },
       {
         Sid: "AccountAlarmsUseKeyForEncryptedTopics",
@@ -231,18 +254,24 @@ export function keyUseThroughSecretsManager(
     /** The key ARN(s). */
     readonly Resource: string | readonly string[];
     readonly secretArns: readonly string[];
+    /**
+     * How `secretArns` match the encryption context: as ARNs, or as patterns with IAM's
+     * `*` and `?` wildcards (exact ARNs may be among them).
+     * @default "StringEquals"
+     */
+    readonly secretArnsMatch?: "StringEquals" | "StringLike";
   },
 ): PolicyStatement {
+  const viaService = { "kms:ViaService": AwsContext.of(scope).regionalServiceHost("secretsmanager") };
+  const secrets = { "kms:EncryptionContext:SecretARN": statement.secretArns };
   return {
     Sid: statement.Sid,
     Effect: "Allow",
     Action: statement.Action,
     Resource: statement.Resource,
-    Condition: {
-      StringEquals: {
-        "kms:ViaService": AwsContext.of(scope).regionalServiceHost("secretsmanager"),
-        "kms:EncryptionContext:SecretARN": statement.secretArns,
-      },
-    },
+    Condition:
+      statement.secretArnsMatch === "StringLike"
+        ? { StringEquals: viaService, StringLike: secrets }
+        : { StringEquals: { ...viaService, ...secrets } },
   };
 }

@@ -73,6 +73,17 @@ export function anyString(description = "a string") {
 }
 
 /**
+ * A string known at synthesis, not a token: e.g. a name written into a file or matched
+ * by a pattern while the stack is built. `description` says what is allowed.
+ */
+export function literalString(description: string) {
+  return v.pipe(
+    anyString(description),
+    satisfies((s: string) => (Token.isUnresolved(s) ? `is a token; allowed: ${description}` : undefined)),
+  );
+}
+
+/**
  * A list of `item`s: at least `min`, all different. `description` says what the items
  * are. A list token (a list another resource produces, one opaque element) is refused:
  * the constructs name each item, e.g. each subnet's ARN.

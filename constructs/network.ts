@@ -163,14 +163,20 @@ type NewNetworkSettings = v.InferOutput<typeof NewNetworkPropsSchema>;
 const HTTPS_PORT = 443;
 const ANYWHERE = "0.0.0.0/0";
 /**
- * TCP ports the internet's responses come back to through a NAT gateway (which uses
- * source ports 1024–65535), minus 3389 so that no rule admits RDP from the internet (SSH,
- * port 22, is below the range anyway).
+ * TCP ports the internet's responses come back to through a NAT gateway: it translates
+ * connections to source ports 1024–65535, and the functions' own ephemeral ports fall in
+ * the same range. Network ACLs are stateless and cannot tell a response from a new
+ * connection; the security groups can, and admit nothing from the internet.
+ *
+ * Port 3389 is left out: Security Hub's EC2.21 flags any ACL that admits 0.0.0.0/0 to 22
+ * or 3389, whatever the rule is for. The cost is that a connection the gateway happens to
+ * translate to port 3389 (one in 64,512) gets no answer; the SDK's 3 s connection timeout
+ * then retries it on another port.
  */
-const RETURN_TRAFFIC_PORT_RANGES: readonly (readonly [number, number])[] = [
-  [1024, 3388],
-  [3390, 65535],
-];
+const RETURN_TRAFFIC_PORT_RANGES = [
+  { fromPort: 1024, toPort: 3388 },
+  { fromPort: 3390, toPort: 65535 },
+] as const;
 
 /**
  * The network of the database and the rotation function: private subnets in at least two
@@ -314,7 +320,7 @@ export class Network extends Construct {
    * Adopts the VPC's default network ACL, which every subnet here uses, replacing its
    * allow-all rules: ingress from the VPC's CIDR only, egress anywhere. With
    * `nat-gateway`, also the internet's responses: TCP to the ports NAT gateways translate
-   * to (except 3389), which reach the public subnets and, translated back, the private
+   * to (1024–65535 but 3389), which reach the public subnets and, translated back, the private
    * ones, and ICMP "fragmentation needed" so that path MTU discovery works. Security
    * groups remain the stateful filter in front of every interface.
    */
@@ -327,9 +333,7 @@ export class Network extends Construct {
     const internetResponses =
       props.secretsManagerAccess === "nat-gateway"
         ? [
-            ...RETURN_TRAFFIC_PORT_RANGES.map(([fromPort, toPort], i) =>
-              rule(200 + 10 * i, { protocol: "tcp", cidrBlock: ANYWHERE, fromPort, toPort })
-            ),
+            ...RETURN_TRAFFIC_PORT_RANGES.map((ports, i) => rule(200 + 10 * i, { protocol: "tcp", cidrBlock: ANYWHERE, ...ports })),
             rule(300, { protocol: "icmp", cidrBlock: ANYWHERE, fromPort: 0, toPort: 0, icmpType: 3, icmpCode: 4 }),
           ]
         : [];

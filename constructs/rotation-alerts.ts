@@ -40,9 +40,9 @@ export const RotationAlertsPropsSchema = settings({
   /**
    * ARN of the customer-managed KMS key that encrypts both topics. Its key policy must
    * let `events.amazonaws.com` and `cloudwatch.amazonaws.com` use it
-   * (`kms:GenerateDataKey*`, `kms:Decrypt`), and must not put `aws:SourceAccount`,
-   * `aws:SourceArn` or `aws:SourceOrgID` conditions on EventBridge's grant: SNS does not
-   * pass them for EventBridge, so every event would be dropped.
+   * (`kms:GenerateDataKey*`, `kms:Decrypt`), and must not require `aws:SourceAccount`,
+   * `aws:SourceArn` or `aws:SourceOrgID` on EventBridge's grant (only their `IfExists`
+   * forms): SNS may not pass them for EventBridge, and every event would be dropped.
    * @default undefined: the topics are not encrypted at rest. The AWS-managed `aws/sns` key
    * cannot be used here: its key policy does not let EventBridge or CloudWatch alarms
    * publish. The messages carry no secret values, only event metadata.

@@ -1,29 +1,22 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { AssetType, type ITerraformDependable, Lazy, TerraformAsset } from "cdktf";
+import { Fn, type ITerraformDependable, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import * as v from "valibot";
-import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
-import { type RotationBundle, RotationBundleSchema } from "./rotation-bundle";
+import { DATABASE_BINDINGS_VARIABLE, type DatabaseBinding } from "../shared/rotation-binding";
+import { PRIVILEGES, ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
 import { awsIdentifier, lambdaFunctionName, logRetentionDays } from "./aws-formats";
 import { AwsContext } from "./aws-context";
-import { keyUseThroughSecretsManager } from "./encryption-key";
-import { policyDocument, type PolicyStatement } from "./policy-document";
+import { DEFAULT_ROTATION_RUNTIME, ROTATION_RUNTIMES, RotationBundleSchema } from "./rotation-bundle";
+import { RotationDeploymentPackage } from "./rotation-deployment-package";
+import { RotationExecutionPolicy } from "./rotation-execution-policy";
 import { serviceRole } from "./service-role";
-import { integer, list, oneOf, stringWhere } from "./field-schemas";
+import { integer, list, literalString, oneOf, stringWhere } from "./field-schemas";
 import { settings } from "./settings-schema";
-import { checkValue, invalid, parseProps } from "./validation";
-
-const NODE_RUNTIME = /^nodejs(\d+)\.x$/;
-const MIN_NODE_MAJOR = 22;
+import { allowed, invalid, parseProps, show } from "./validation";
 
 /** Props of {@link RotationFunction}. */
 export const RotationFunctionPropsSchema = settings({
@@ -35,24 +28,15 @@ export const RotationFunctionPropsSchema = settings({
   /** The rotation strategy this deployment runs (environment variable `ROTATION_STRATEGY`). */
   strategy: oneOf(ROTATION_STRATEGIES),
   /**
-   * The deployment package built by `scripts/build-lambda.ts`: the zip (absolute, or
-   * relative to the working directory) and the base64 SHA-256 of its bytes, which must
-   * match the file. The zip is copied into the stack's `assets/` directory and
-   * referenced by a path relative to the stack, so the synthesized Terraform can be
-   * planned from any checkout.
+   * The bundled function built by `scripts/build-lambda.ts`. The construct packs it with
+   * the bindings of the secrets granted to it into a deployment package of its own.
    */
   bundle: RotationBundleSchema,
   /**
-   * Lambda runtime: `nodejs22.x` or a newer `nodejs<NN>.x`.
-   * @default "nodejs22.x"
+   * Lambda runtime: `nodejs22.x` or `nodejs24.x`; the bundle runs on both.
+   * @default "nodejs24.x"
    */
-  runtime: v.optional(
-    stringWhere(`nodejs${MIN_NODE_MAJOR}.x or a newer nodejs<NN>.x`, (runtime) => {
-      const major = NODE_RUNTIME.exec(runtime)?.[1];
-      return major !== undefined && Number(major) >= MIN_NODE_MAJOR;
-    }),
-    "nodejs22.x",
-  ),
+  runtime: v.optional(oneOf(ROTATION_RUNTIMES), DEFAULT_ROTATION_RUNTIME),
   /**
    * Timeout of one invocation (one rotation step), 10–900 seconds.
    * @default 60
@@ -73,18 +57,23 @@ export const RotationFunctionPropsSchema = settings({
    * Concurrent executions reserved for the function, 1–1000: they are always available to
    * it, and they cap it, so at most that many rotation steps reach the database at once.
    * Rotations beyond the cap are throttled: reserve at least as many as secrets may rotate
-   * at the same time. Lambda refuses a reservation that leaves fewer than 100 of the
-   * account's concurrent executions unreserved, so an account with a small quota (new
-   * accounts often have 10) can reserve nothing.
-   * @default undefined: no reservation, the function draws on the account's unreserved pool
+   * at the same time.
+   *
+   * Quota: Lambda refuses a reservation that leaves fewer than 100 of the account's
+   * concurrent executions unreserved, so the region's "Concurrent executions" quota must
+   * be at least 100 plus every reservation in the account, this one included. New
+   * accounts often start at 10, where any reservation fails the apply after the function
+   * is created; raise the quota (Service Quotas, Lambda) first.
+   * @default undefined: no reservation; the function draws on the account's unreserved pool
    */
   reservedConcurrentExecutions: v.optional(integer(1, 1000)),
   /** Retention of the function's log group in days: a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ...). */
   logRetentionDays: logRetentionDays(),
   /**
-   * ARN of the customer-managed KMS key that encrypts the log group. Its key policy
-   * must let CloudWatch Logs use it.
-   * @default undefined: CloudWatch Logs' own encryption (`kms_key_id` omitted)
+   * ARN of the customer-managed KMS key that encrypts the log group and the function's
+   * environment variables. Its key policy must let CloudWatch Logs use it, and let the
+   * account's principals use it through Lambda (as the policy of an `EncryptionKey` does).
+   * @default undefined: CloudWatch Logs' and Lambda's own encryption
    */
   kmsKeyArn: v.optional(awsIdentifier("kms-key-arn")),
   /** ID of the VPC the function runs in. */
@@ -113,22 +102,35 @@ export const RotationFunctionPropsSchema = settings({
 export type RotationFunctionProps = v.InferInput<typeof RotationFunctionPropsSchema>;
 
 /** One secret that the function rotates, for {@link RotationFunction.grantRotation}. */
-export interface RotationTarget {
-  /** ARN of the secret to rotate. */
-  readonly secretArn: string;
+export const RotationTargetSchema = settings({
   /**
-   * ARN of the secret with the master (admin) credentials, e.g. the RDS-managed master
-   * secret: the function reads it to create the application user on the first rotation
-   * and, with alternating users, to create the clone and set passwords.
-   * @default undefined: no master secret is read
+   * Name of the secret, a literal: the key of its binding in the deployment package, and
+   * what the execution role reaches it by.
    */
-  readonly masterSecretArn?: string;
+  secretName: literalString("a literal name (the role reaches its secrets by name)"),
+  /**
+   * Key of the secret's database in the function's database bindings, a literal: the DB
+   * instance or cluster identifier. Every secret of one database names it with the same key.
+   */
+  databaseKey: literalString("a literal (it is written into the deployment package)"),
+  /** The database: engine, endpoint, database name, RDS-managed master secret, TLS. */
+  database: v.custom<DatabaseBinding>(
+    (value) => typeof value === "object" && value !== null,
+    allowed("a database binding: engine, host, port, dbname, masterSecretArn, tls"),
+  ),
+  /** The application user, a literal (alternating users: the base name; the clone is `<username>_clone`). */
+  username: literalString("a literal (it is written into the deployment package)"),
+  /** Exactly the privileges the user holds on the database after every rotation: at least one of SELECT, INSERT, UPDATE, DELETE. */
+  privileges: list(oneOf(PRIVILEGES), `privileges, each one of ${PRIVILEGES.map(show).join(", ")}`, { min: 1 }),
   /**
    * ARN of the customer-managed KMS key that encrypts the secret and the master secret.
    * @default undefined: the AWS-managed `aws/secretsmanager` key, no KMS statement
    */
-  readonly kmsKeyArn?: string;
-}
+  kmsKeyArn: v.optional(awsIdentifier("kms-key-arn")),
+});
+
+/** One secret that the function rotates, for {@link RotationFunction.grantRotation}. */
+export type RotationTarget = v.InferInput<typeof RotationTargetSchema>;
 
 /** The CA bundle of Lambda's Node.js runtimes, which includes the RDS certificate authorities. */
 const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
@@ -137,28 +139,31 @@ const MEMORY_MB = 256;
 /**
  * The rotation Lambda for one strategy, in the VPC next to the database.
  *
- * - Code: the deterministic zip as a file asset (relative `filename`), its hash as `source_code_hash`.
+ * - Code: a deployment package of its own, the bundle and the bindings of the secrets
+ *   granted to it ({@link RotationDeploymentPackage}); the databases they live in are
+ *   bound in its environment variable `ROTATION_DATABASES`. Only whoever can change the
+ *   function can change either.
  * - Network: its own security group with egress ONLY to the database port of the database
  *   security group and to HTTPS (the Secrets Manager endpoint group, or 0.0.0.0/0 behind a NAT).
  *   The database and endpoint groups must allow ingress from {@link securityGroupId}.
  * - Execution role: trusted by Lambda for this account only; writes its own log group;
- *   creates network interfaces only in its subnets with its security group; calls
- *   `GetRandomPassword`; sends X-Ray traces; rotates exactly the secrets given to
- *   {@link grantRotation}.
+ *   creates network interfaces only in its subnets with its security group; sends X-Ray
+ *   traces; rotates the secrets given to {@link grantRotation}, reached by name pattern
+ *   ({@link RotationExecutionPolicy}). It generates passwords itself: no action on `*`
+ *   in Secrets Manager.
  * - Invocation: only Secrets Manager, on behalf of this account.
  * - Concurrency: reserved when {@link RotationFunctionProps.reservedConcurrentExecutions}
  *   is given (Checkov CKV_AWS_115); unset, the function shares the account's unreserved
  *   pool, the only choice in an account with a small concurrency quota.
+ * - Encryption: the log group and the environment with the customer-managed key when
+ *   one is given (Checkov CKV_AWS_158, CKV_AWS_173).
  *
  * Checkov findings deliberately left open:
  * - CKV_AWS_116 (dead-letter queue): Secrets Manager invokes rotation synchronously, so a
  *   DLQ (which only receives failed asynchronous events) would stay empty; failures
  *   surface as `RotationFailed` events and as the function's `Errors` metric instead.
- * - CKV_AWS_272 (code signing): the zip is built reproducibly from the reviewed sources
- *   and pinned by its SHA-256 in `source_code_hash`; there is no signing profile.
- * - CKV_AWS_173 (environment variables encrypted with a customer key): the variables hold
- *   no secret, Lambda encrypts them at rest with its own key, and the environment's key
- *   policy lets principals use the key only through Secrets Manager and RDS.
+ * - CKV_AWS_272 (code signing): the package is built reproducibly from the reviewed
+ *   sources and pinned by its SHA-256 in `source_code_hash`; there is no signing profile.
  */
 export class RotationFunction extends Construct {
   /** ARN of the function: the secrets' `rotation_lambda_arn`. */
@@ -175,18 +180,18 @@ export class RotationFunction extends Construct {
   public readonly roleName: string;
   /** Name of the log group, `/aws/lambda/<functionName>`. */
   public readonly logGroupName: string;
-  /** The permission letting Secrets Manager invoke the function: a rotation schedule must wait for it. */
-  public readonly invokePermission: ITerraformDependable;
 
-  private readonly role: IamRole;
-  private readonly targets: RotationTarget[] = [];
-  private rotationPolicy: IamRolePolicy | undefined;
+  private readonly executionPolicy: RotationExecutionPolicy;
+  private readonly deploymentPackage: RotationDeploymentPackage;
+  private readonly databases = new Map<string, DatabaseBinding>();
+  /** The function's own part of what a rotation must wait for (see {@link grantRotation}). */
+  private readonly prerequisites: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, functionProps: RotationFunctionProps) {
     super(scope, id);
     const props = parseProps(RotationFunctionPropsSchema, functionProps);
     const { runtime, timeoutSeconds, passwordLength } = props;
-    const code = checkBundle(props.bundle);
+    this.deploymentPackage = new RotationDeploymentPackage(this, "Bundle", props.bundle, props.strategy);
 
     const context = AwsContext.of(this);
     this.functionName = props.functionName;
@@ -230,90 +235,41 @@ export class RotationFunction extends Construct {
           }),
     });
 
-    this.role = serviceRole(this, "Role", {
+    const role = serviceRole(this, "Role", {
       name: this.roleName,
       description: `Execution role of the rotation function ${props.functionName}`,
       servicePrincipal: "lambda.amazonaws.com",
       trustSid: "LambdaOfThisAccount",
     });
-    this.roleArn = this.role.arn;
-
-    const subnetArns = props.subnetIds.map((subnetId) => context.arn("ec2", `subnet/${subnetId}`));
-    const networkInterfaces = context.arn("ec2", "network-interface/*");
-    const basePolicy = new IamRolePolicy(this, "BasePolicy", {
-      role: this.role.name,
-      name: "rotation-function-base",
-      policy: policyDocument([
-        {
-          Sid: "WriteOwnLogs",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: `${logGroup.arn}:*`,
-        },
-        {
-          Sid: "CreateNetworkInterfacesInOwnSubnets",
-          Effect: "Allow",
-          Action: "ec2:CreateNetworkInterface",
-          Resource: networkInterfaces,
-          Condition: { ArnEquals: { "ec2:Subnet": subnetArns } },
-        },
-        {
-          Sid: "UseOwnSubnetsAndSecurityGroup",
-          Effect: "Allow",
-          Action: "ec2:CreateNetworkInterface",
-          Resource: [...subnetArns, context.arn("ec2", `security-group/${securityGroup.id}`)],
-        },
-        {
-          // Lambda's documentation asks for DeleteNetworkInterface on a specific interface
-          // or on all of them, or the function may lose VPC access: all of this account's
-          // interfaces in this region, without a subnet condition.
-          Sid: "ManageNetworkInterfaces",
-          Effect: "Allow",
-          Action: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
-          Resource: networkInterfaces,
-        },
-        {
-          // Describe calls support no resource-level permissions.
-          Sid: "DescribeNetwork",
-          Effect: "Allow",
-          Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
-          Resource: "*",
-        },
-        {
-          // GetRandomPassword acts on no resource.
-          Sid: "GeneratePasswords",
-          Effect: "Allow",
-          Action: "secretsmanager:GetRandomPassword",
-          Resource: "*",
-        },
-        {
-          // X-Ray supports no resource-level permissions.
-          Sid: "WriteTraces",
-          Effect: "Allow",
-          Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-          Resource: "*",
-        },
-      ]),
+    this.roleArn = role.arn;
+    this.executionPolicy = new RotationExecutionPolicy(this, {
+      role,
+      functionName: props.functionName,
+      logGroupArn: logGroup.arn,
+      subnetIds: props.subnetIds,
+      securityGroupId: securityGroup.id,
+      environmentKmsKeyArn: props.kmsKeyArn,
     });
 
-    const asset = new TerraformAsset(this, "Bundle", { path: code.zipPath, type: AssetType.FILE });
     const fn = new LambdaFunction(this, "Function", {
       functionName: props.functionName,
       description: `Rotates database credential secrets (${props.strategy})`,
-      role: this.role.arn,
-      filename: asset.path,
-      sourceCodeHash: code.sha256Base64,
+      role: role.arn,
+      filename: this.deploymentPackage.filename,
+      sourceCodeHash: this.deploymentPackage.sha256Base64,
       handler: "index.handler",
       runtime,
       architectures: ["arm64"],
       memorySize: MEMORY_MB,
       timeout: timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      kmsKeyArn: props.kmsKeyArn,
       environment: {
         variables: {
           ROTATION_STRATEGY: props.strategy,
           PASSWORD_LENGTH: String(passwordLength),
           DB_CA_BUNDLE: LAMBDA_CA_BUNDLE,
+          [DATABASE_BINDINGS_VARIABLE]: Lazy.stringValue({ produce: () => Fn.jsonencode(this.databaseBindings()) }),
           ...(props.excludeCharacters !== undefined ? { EXCLUDE_CHARACTERS: props.excludeCharacters } : {}),
         },
       },
@@ -322,100 +278,69 @@ export class RotationFunction extends Construct {
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       // Lambda checks the network permissions when it creates the function; and whatever
       // uses the function (a rotation that starts at once) needs its egress in place.
-      dependsOn: [basePolicy, databaseEgress, secretsManagerEgress],
+      dependsOn: [this.executionPolicy.basePolicy, databaseEgress, secretsManagerEgress],
     });
     this.functionArn = fn.arn;
 
-    this.invokePermission = new LambdaPermission(this, "SecretsManagerInvoke", {
+    const invokePermission = new LambdaPermission(this, "SecretsManagerInvoke", {
       statementId: "SecretsManagerOfThisAccount",
       action: "lambda:InvokeFunction",
       functionName: fn.functionName,
       principal: "secretsmanager.amazonaws.com",
       sourceAccount: context.accountId,
     });
+    this.prerequisites = [this.executionPolicy.basePolicy, invokePermission, databaseEgress, secretsManagerEgress];
   }
 
   /**
-   * Lets the function rotate one more secret: `DescribeSecret`, `GetSecretValue`,
-   * `PutSecretValue` and `UpdateSecretVersionStage` on exactly that secret,
-   * `GetSecretValue` on its master secret, and `kms:Decrypt`/`kms:GenerateDataKey` on a
+   * Lets the function rotate one more secret: binds it in the deployment package (user,
+   * privileges, database key) and its database in `ROTATION_DATABASES`, and lets the role
+   * `DescribeSecret`, `GetSecretValue`, `PutSecretValue` and `UpdateSecretVersionStage` on
+   * it, `GetSecretValue` on its master secret, and `kms:Decrypt`/`kms:GenerateDataKey` on a
    * customer-managed key only through Secrets Manager and only for those secrets.
    *
-   * Every grant goes into ONE inline policy of the role, so the number of rotated secrets
-   * is not bounded by the limit of attached policies per role. The returned resource is
-   * that policy: a rotation schedule must depend on it.
+   * Returns what a rotation schedule of the secret must depend on, because creating the
+   * schedule starts a rotation at once: the role's policies, the permission letting Secrets
+   * Manager invoke the function, and the function's egress rules. (IAM changes take a few
+   * seconds to reach every endpoint; a first attempt that runs before is retried by Secrets
+   * Manager, and every step is idempotent.)
    */
-  public grantRotation(target: RotationTarget): ITerraformDependable {
-    checkValue("kmsKeyArn", v.optional(awsIdentifier("kms-key-arn")), target.kmsKeyArn);
-    this.targets.push(target);
-    this.rotationPolicy ??= new IamRolePolicy(this, "RotatedSecretsPolicy", {
-      role: this.role.name,
-      name: "rotated-secrets",
-      policy: Lazy.stringValue({ produce: () => policyDocument(this.rotationStatements()) }),
+  public grantRotation(rotationTarget: RotationTarget): readonly ITerraformDependable[] {
+    const target = parseProps(RotationTargetSchema, rotationTarget);
+    this.bindDatabase(target.databaseKey, target.database);
+    const policy = this.executionPolicy.grant({
+      secretName: target.secretName,
+      masterSecretArn: target.database.masterSecretArn,
+      kmsKeyArn: target.kmsKeyArn,
     });
-    return this.rotationPolicy;
+    this.deploymentPackage.addSecret(target.secretName, {
+      database: target.databaseKey,
+      username: target.username,
+      privileges: target.privileges,
+    });
+    return [...this.prerequisites, policy];
   }
 
-  private rotationStatements(): PolicyStatement[] {
-    const distinct = (values: (string | undefined)[]): string[] =>
-      [...new Set(values)].filter((v): v is string => v !== undefined);
-    const secretArns = distinct(this.targets.map((t) => t.secretArn));
-    const masterSecretArns = distinct(this.targets.map((t) => t.masterSecretArn));
-    const keyArns = distinct(this.targets.map((t) => t.kmsKeyArn));
-    const statements: PolicyStatement[] = [
-      {
-        Sid: "RotateSecrets",
-        Effect: "Allow",
-        Action: [
-          "secretsmanager:DescribeSecret",
-          "secretsmanager:GetSecretValue",
-          "secretsmanager:PutSecretValue",
-          "secretsmanager:UpdateSecretVersionStage",
-        ],
-        Resource: secretArns,
-      },
-    ];
-    if (masterSecretArns.length > 0) {
-      statements.push({
-        Sid: "ReadMasterSecrets",
-        Effect: "Allow",
-        Action: "secretsmanager:GetSecretValue",
-        Resource: masterSecretArns,
-      });
-    }
-    if (keyArns.length > 0) {
-      statements.push(
-        keyUseThroughSecretsManager(this, {
-          Sid: "UseKeysThroughSecretsManager",
-          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-          Resource: keyArns,
-          secretArns: [...secretArns, ...masterSecretArns],
-        }),
+  /** Registers a database under its key; a key names one database. */
+  private bindDatabase(key: string, database: DatabaseBinding): void {
+    const bound = this.databases.get(key);
+    if (bound === undefined) {
+      this.databases.set(key, database);
+    } else if (JSON.stringify(bound) !== JSON.stringify(database)) {
+      throw invalid(
+        "databaseKey",
+        `is ${show(key)}, already bound to another database (engine, endpoint, name, master secret or TLS differ); allowed: one key per database`,
       );
     }
-    return statements;
   }
-}
 
-/** The bundle with an absolute path, after checking that its hash is the file's. */
-function checkBundle(bundle: RotationBundle): RotationBundle {
-  const zipPath = path.resolve(bundle.zipPath);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(zipPath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw invalid(
-      "bundle.zipPath",
-      `is ${JSON.stringify(bundle.zipPath)}, which cannot be read (${code}); allowed: an existing zip file`,
+  /** The database bindings, keys sorted and fields in a fixed order, so the same databases give the same text. */
+  private databaseBindings(): Record<string, DatabaseBinding> {
+    return Object.fromEntries(
+      [...this.databases.keys()].sort().map((key) => {
+        const { engine, host, port, dbname, masterSecretArn, tls } = this.databases.get(key)!;
+        return [key, { engine, host, port, dbname, masterSecretArn, tls }];
+      }),
     );
   }
-  const actual = createHash("sha256").update(bytes).digest("base64");
-  if (actual !== bundle.sha256Base64) {
-    throw invalid(
-      "bundle.sha256Base64",
-      `is ${bundle.sha256Base64} but the zip's SHA-256 is ${actual}; allowed: the hash of bundle.zipPath (rebuild the bundle)`,
-    );
-  }
-  return { zipPath, sha256Base64: bundle.sha256Base64 };
 }

@@ -8,6 +8,7 @@ import { awsIdentifier } from "./aws-formats";
 import { SecretReadPolicy } from "./secret-read-policy";
 import { anyString, numberWhere, satisfies } from "./field-schemas";
 import { settings } from "./settings-schema";
+import { StackSecrets } from "./stack-secrets";
 import { show } from "./validation";
 
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -98,6 +99,8 @@ export abstract class SecretBase extends Construct {
     });
     this.secretArn = this.secret.arn;
     this.secretName = props.secretName;
+    // Rotation functions reach their secrets by name pattern, which must reach no other.
+    StackSecrets.of(this).names.add(props.secretName);
     this.kmsKeyArn = props.kmsKeyArn;
   }
 

@@ -3,8 +3,9 @@ import type { EnvironmentConfig } from "./types";
 /**
  * Development: the Secrets Manager tutorial scenario, built cheaply. The AWS-managed
  * `aws/secretsmanager` key, a single-AZ `db.t4g.micro`, one interface endpoint for
- * Secrets Manager instead of a NAT gateway, short recovery windows and log retention,
- * and no deletion protection so the environment can be torn down.
+ * Secrets Manager instead of a NAT gateway, short log retention, and no deletion
+ * protection and no recovery window on secrets, so the environment can be torn down and
+ * built again at once (a secret in its recovery window keeps its name taken).
  */
 export const dev: EnvironmentConfig = {
   name: "dev",
@@ -43,7 +44,7 @@ export const dev: EnvironmentConfig = {
       secretName: "tutorials/MyFirstTutorialSecret",
       description: "The secret I created for the first tutorial",
       keys: ["username", "password"],
-      recoveryWindowDays: 7,
+      recoveryWindowDays: 0,
     },
   ],
   databaseUsers: [
@@ -54,7 +55,7 @@ export const dev: EnvironmentConfig = {
       privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
       strategy: "alternating-users",
       rotation: { automaticallyAfterDays: 30 },
-      recoveryWindowDays: 7,
+      recoveryWindowDays: 0,
     },
   ],
   rotationFunction: { logRetentionDays: 14 },

@@ -35,7 +35,9 @@ export const prod: EnvironmentConfig = {
     multiAz: true,
     deletionProtection: true,
     backupRetentionDays: 30,
-    logExports: ["audit", "error", "general", "slowquery"],
+    // Not the general log: it would put every statement, with its data, in CloudWatch
+    // Logs. The audit log records connections and schema changes.
+    logExports: ["audit", "error", "slowquery"],
     logRetentionDays: 365,
     monitoringIntervalSeconds: 60,
     performanceInsights: true,
@@ -62,6 +64,6 @@ export const prod: EnvironmentConfig = {
       recoveryWindowDays: 30,
     },
   ],
-  rotationFunction: { logRetentionDays: 365, reservedConcurrentExecutions: 5 },
+  rotationFunction: { logRetentionDays: 365 },
   alerts: { emailSubscribers: [] },
 };

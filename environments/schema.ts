@@ -9,12 +9,15 @@ import { ExistingNetworkPropsSchema, NewNetworkPropsSchema } from "../constructs
 import { RotationAlertsPropsSchema } from "../constructs/rotation-alerts";
 import { RotationFunctionPropsSchema } from "../constructs/rotation-function";
 import { recoveryWindowDays } from "../constructs/secret-base";
+import { SecretNamePatterns } from "../constructs/secret-name-patterns";
+import { overreach, reachedSecretProblem } from "../constructs/stack-secrets";
 import { anyString, list, mapOf, oneOf, text, variantOf } from "../constructs/field-schemas";
 import { adapt, allBut, settings } from "../constructs/settings-schema";
 import { allowed, show } from "../constructs/validation";
 import { CLONE_SUFFIX, ROTATION_STRATEGIES } from "../shared/secret-contract";
 import { BackendSchema, cloudWorkspace } from "./backend";
 import { PRODUCTION_TIER_RULES } from "./production-tier";
+import { rotationFunctionName } from "./rotation-functions";
 
 /** What every secret of an environment states besides its construct's props. */
 const ENVIRONMENT_SECRET_ENTRIES = {
@@ -31,6 +34,17 @@ const ENVIRONMENT_SECRET_ENTRIES = {
    */
   readerRoleNames: v.optional(list(iamRoleName(), "IAM role names"), []),
 };
+
+/** Every secret of an environment, with the path of its entry. */
+function secretsOf(env: {
+  readonly keyValueSecrets: readonly { readonly secretName: string }[];
+  readonly databaseUsers: readonly { readonly secretName: string }[];
+}): { readonly path: readonly [string, number]; readonly name: string }[] {
+  return [
+    ...env.keyValueSecrets.map((secret, i) => ({ path: ["keyValueSecrets", i] as const, name: secret.secretName })),
+    ...env.databaseUsers.map((user, i) => ({ path: ["databaseUsers", i] as const, name: user.secretName })),
+  ];
+}
 
 /** A new customer-managed key, named after the environment (`alias/<env>-secrets`). */
 const EnvironmentCustomerManagedKeySchema = adapt(CustomerManagedKeySchema, {
@@ -167,11 +181,8 @@ export const EnvironmentSchema = settings(
     {
       // Secrets Manager names are unique in an account and region.
       fields: ["keyValueSecrets.*.secretName", "databaseUsers.*.secretName"],
-      check: ({ keyValueSecrets, databaseUsers }, report) => {
-        const secrets = [
-          ...keyValueSecrets.map((secret, i) => ({ path: ["keyValueSecrets", i] as const, name: secret.secretName })),
-          ...databaseUsers.map((user, i) => ({ path: ["databaseUsers", i] as const, name: user.secretName })),
-        ];
+      check: (env, report) => {
+        const secrets = secretsOf(env);
         secrets.forEach(({ path, name }, i) => {
           const first = secrets.findIndex((other) => other.name === name);
           if (first < i) {
@@ -182,6 +193,24 @@ export const EnvironmentSchema = settings(
             );
           }
         });
+      },
+    },
+    {
+      // Each strategy's function reaches its secrets by name pattern (RotationExecutionPolicy),
+      // which must reach no other secret of the environment. The constructs refuse this too,
+      // one secret at a time as the stack grants them; here every case is found before.
+      fields: ["name", "keyValueSecrets.*.secretName", "databaseUsers.*.secretName", "databaseUsers.*.strategy"],
+      check: (env, report) => {
+        const reaches = ROTATION_STRATEGIES.map((strategy) => ({
+          functionName: rotationFunctionName(env.name, strategy),
+          secretNames: new SecretNamePatterns(env.databaseUsers.filter((u) => u.strategy === strategy).map((u) => u.secretName)),
+        }));
+        const secrets = secretsOf(env);
+        for (const found of overreach(reaches, new Set(secrets.map(({ name }) => name)))) {
+          for (const { path, name } of secrets) {
+            if (name === found.secretName) report([...path, "secretName"], reachedSecretProblem(found));
+          }
+        }
       },
     },
     {

@@ -10,3 +10,6 @@ export type EnvironmentConfig = v.InferInput<typeof EnvironmentSchema>;
 
 /** An environment that passed validation, every default applied: what the stack builds. */
 export type ValidEnvironment = v.InferOutput<typeof EnvironmentSchema>;
+
+/** One database user of an environment, with its credential secret. */
+export type DatabaseUserConfig = EnvironmentConfig["databaseUsers"][number];

@@ -1,8 +1,10 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { DatabaseBindings, SecretBindingsFile } from "../shared/rotation-binding";
 import { SDK_REQUEST_TIMEOUTS } from "../shared/sdk-timeouts";
+import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
 import { DEFAULT_ENGINES, type EngineRegistry } from "./engines";
 import { RotationError } from "./errors";
-import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
+import { policyProblem } from "./password";
 
 /**
  * Characters excluded from generated passwords by default: every ASCII punctuation
@@ -11,7 +13,6 @@ import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-con
  * or a SQL literal. Whitespace is never included (IncludeSpace is false).
  */
 export const DEFAULT_EXCLUDE_CHARACTERS = "!\"#$%&'()*+,/:;<=>?@[\\]^`{|}~";
-
 
 /** Configuration of the rotation function. Each field can be passed to createHandler; otherwise it comes from the environment. */
 export interface RotationOptions {
@@ -23,6 +24,16 @@ export interface RotationOptions {
   readonly client: SecretsManagerClient;
   /** Environment variable `ROTATION_STRATEGY` (required): `single-user` or `alternating-users`. */
   readonly strategy: RotationStrategy;
+  /**
+   * The databases the function may act on.
+   * @default the JSON of the environment variable `ROTATION_DATABASES` (see shared/rotation-binding.ts)
+   */
+  readonly databases: DatabaseBindings;
+  /**
+   * The secrets the function may rotate.
+   * @default the file `secret-bindings.json` next to the bundle (see shared/rotation-binding.ts)
+   */
+  readonly secretBindings: SecretBindingsFile;
   /**
    * Length of generated passwords, 16 to 128 (`PASSWORD_LENGTH`).
    * @default 32
@@ -55,8 +66,11 @@ export interface RotationOptions {
   readonly engines: EngineRegistry;
 }
 
+/** The settings resolveOptions completes; the bindings are loaded by loadBindings (bindings.ts). */
+export type Settings = Omit<RotationOptions, "databases" | "secretBindings">;
+
 /** Completes `overrides` from the environment and validates every field. */
-export function resolveOptions(overrides: Partial<RotationOptions>, env: NodeJS.ProcessEnv): RotationOptions {
+export function resolveOptions(overrides: Partial<RotationOptions>, env: NodeJS.ProcessEnv): Settings {
   const strategy = overrides.strategy ?? env.ROTATION_STRATEGY;
   if (strategy === undefined || strategy === "") {
     throw new RotationError(`ROTATION_STRATEGY is required: one of ${ROTATION_STRATEGIES.join(", ")}`);
@@ -68,10 +82,13 @@ export function resolveOptions(overrides: Partial<RotationOptions>, env: NodeJS.
   if (excludeCharacters.length > 4096) throw new RotationError("EXCLUDE_CHARACTERS must be at most 4096 characters long");
   const caBundlePath = overrides.caBundlePath ?? (env.DB_CA_BUNDLE || "/var/runtime/ca-cert.pem");
   if (caBundlePath === "") throw new RotationError("DB_CA_BUNDLE must be a file path");
+  const passwordLength = integerSetting("PASSWORD_LENGTH", overrides.passwordLength, env, 32, 16, 128);
+  const problem = policyProblem({ length: passwordLength, excludeCharacters });
+  if (problem !== undefined) throw new RotationError(problem);
   return {
     client: overrides.client ?? new SecretsManagerClient({ requestHandler: SDK_REQUEST_TIMEOUTS }),
     strategy: strategy as RotationStrategy,
-    passwordLength: integerSetting("PASSWORD_LENGTH", overrides.passwordLength, env, 32, 16, 128),
+    passwordLength,
     excludeCharacters,
     caBundlePath,
     connectTimeoutMs: integerSetting("CONNECT_TIMEOUT_MS", overrides.connectTimeoutMs, env, 5000, 100, 60000),

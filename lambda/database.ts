@@ -2,27 +2,28 @@ import { readFile } from "node:fs/promises";
 import { DatabaseError, RotationError } from "./errors";
 import type { RotationOptions } from "./config";
 import type { DatabaseSession } from "./engines";
+import type { DatabaseBinding } from "../shared/rotation-binding";
 import { engineFamily } from "../shared/secret-contract";
-import type { Credentials, DatabaseSecret } from "./secret-value";
+import type { Credentials } from "./secret-value";
 
 /** The settings that database connections use (see RotationOptions). */
 export type DatabaseSettings = Pick<RotationOptions, "engines" | "caBundlePath" | "connectTimeoutMs" | "queryTimeoutMs">;
 
 /**
- * Opens sessions to the database a secret describes: TLS (with the CA bundle, read once
- * on the first TLS connection) unless the secret says `ssl: false`; never a fallback
- * from TLS to plaintext.
+ * Opens sessions to a bound database, never to one a secret names: TLS (with the CA
+ * bundle, read once on the first TLS connection) unless the binding says `tls: false`;
+ * never a fallback from TLS to plaintext.
  */
 export class DatabaseConnector {
   private ca: Promise<string> | undefined;
 
   constructor(private readonly settings: DatabaseSettings) {}
 
-  async connect(secret: DatabaseSecret, credentials: Credentials): Promise<DatabaseSession> {
-    const engine = this.settings.engines[engineFamily(secret.engine)];
-    const tls = secret.ssl ? { ca: await this.loadCa() } : undefined;
-    const { host, port, dbname } = secret;
-    return engine.connect({ engine: secret.engine, host, port, dbname }, credentials, {
+  async connect(database: DatabaseBinding, credentials: Credentials): Promise<DatabaseSession> {
+    const engine = this.settings.engines[engineFamily(database.engine)];
+    const tls = database.tls ? { ca: await this.loadCa() } : undefined;
+    const { host, port, dbname } = database;
+    return engine.connect({ engine: database.engine, host, port, dbname }, credentials, {
       tls,
       connectTimeoutMs: this.settings.connectTimeoutMs,
       queryTimeoutMs: this.settings.queryTimeoutMs,
@@ -30,9 +31,9 @@ export class DatabaseConnector {
   }
 
   /** Like connect, but resolves to undefined when the server rejects the credentials. */
-  async tryLogin(secret: DatabaseSecret, credentials: Credentials): Promise<DatabaseSession | undefined> {
+  async tryLogin(database: DatabaseBinding, credentials: Credentials): Promise<DatabaseSession | undefined> {
     try {
-      return await this.connect(secret, credentials);
+      return await this.connect(database, credentials);
     } catch (error) {
       if (error instanceof DatabaseError && error.authenticationFailed) return undefined;
       throw error;
@@ -41,11 +42,11 @@ export class DatabaseConnector {
 
   /** Runs `work` in a session and closes the session whatever happens. */
   async withSession<T>(
-    secret: DatabaseSecret,
+    database: DatabaseBinding,
     credentials: Credentials,
     work: (session: DatabaseSession) => Promise<T>,
   ): Promise<T> {
-    return using(await this.connect(secret, credentials), work);
+    return using(await this.connect(database, credentials), work);
   }
 
   private loadCa(): Promise<string> {

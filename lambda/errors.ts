@@ -6,8 +6,9 @@ import { loginFailureOf } from "../shared/login-failure";
  * are reduced to such messages where they are caught (see toDatabaseError).
  */
 export class RotationError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** @param options.cause the SDK or driver error, for callers that branch on its type; never part of the message */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "RotationError";
   }
 }

@@ -1,8 +1,11 @@
 /**
  * AWS Secrets Manager rotation function for database credential secrets (MySQL,
  * MariaDB, Aurora MySQL, PostgreSQL, Aurora PostgreSQL), single-user or
- * alternating-users strategy. See secret-contract.ts for the secret's JSON.
+ * alternating-users strategy. It rotates only the secrets its binding names, on the
+ * databases and with the master secrets the binding names (shared/rotation-binding.ts);
+ * the secret's JSON (shared/secret-contract.ts) is checked against the binding.
  */
+import { loadBindings } from "./bindings";
 import { resolveOptions, type RotationOptions } from "./config";
 import { DatabaseConnector } from "./database";
 import { rotate, type RotationEvent } from "./rotation";
@@ -14,13 +17,21 @@ export type { ConnectOptions, ConnectionTarget, DatabaseEngine, DatabaseSession,
 
 /**
  * Builds a rotation handler. Options not given are read from the environment now, and
- * validated: a bad setting throws here with a message naming the variable.
+ * the binding from ROTATION_DATABASES and the secret-bindings.json next to this bundle;
+ * everything is validated: a bad setting throws here with a message naming it.
  */
 export function createHandler(options: Partial<RotationOptions> = {}): (event: RotationEvent) => Promise<void> {
   const resolved = resolveOptions(options, process.env);
   const deps = {
     client: resolved.client,
     strategy: resolved.strategy,
+    // In the bundle, __dirname is the directory of index.js, where the package has the file.
+    bindings: loadBindings(
+      { databases: options.databases, secrets: options.secretBindings },
+      process.env,
+      resolved.strategy,
+      __dirname,
+    ),
     passwordPolicy: { length: resolved.passwordLength, excludeCharacters: resolved.excludeCharacters },
     database: new DatabaseConnector(resolved),
   };

@@ -1,9 +1,11 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SEED_STAGE, type RotationStrategy } from "../shared/secret-contract";
+import { bindingOf, type Bindings } from "./bindings";
 import type { DatabaseConnector } from "./database";
 import { RotationError, describeError } from "./errors";
 import { InvocationLogger, Redactor } from "./log";
-import type { RotationStrategy } from "../shared/secret-contract";
-import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, SecretStore, type PasswordPolicy, type SecretMetadata } from "./secrets";
+import type { PasswordPolicy } from "./password";
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, SecretStore, type SecretMetadata } from "./secrets";
 import type { StepContext, StepResult } from "./steps/context";
 import { createSecret } from "./steps/create-secret";
 import { finishSecret } from "./steps/finish-secret";
@@ -36,6 +38,7 @@ const STEP_NAMES = Object.keys(STEPS) as RotationStep[];
 export interface RotationDependencies {
   readonly client: SecretsManagerClient;
   readonly strategy: RotationStrategy;
+  readonly bindings: Bindings;
   readonly passwordPolicy: PasswordPolicy;
   readonly database: DatabaseConnector;
 }
@@ -54,7 +57,10 @@ export async function rotate(event: RotationEvent, deps: RotationDependencies): 
   try {
     const { SecretId: secretId, ClientRequestToken: token, Step: step } = validateEvent(event);
     const store = new SecretStore(deps.client, secretId, redactor);
-    const gate = passGate(await store.describe(), secretId, token);
+    const metadata = await store.describe();
+    // Looked up by the name DescribeSecret returns: no call, and before anything is read.
+    const binding = bindingOf(deps.bindings, metadata.name, secretId);
+    const gate = passGate(metadata, secretId, token);
     if (gate === "already-current") {
       log.info(`version ${token} is already ${AWSCURRENT}; nothing to do`, "noop");
       return;
@@ -63,6 +69,7 @@ export async function rotate(event: RotationEvent, deps: RotationDependencies): 
       token,
       rotationToken: event.RotationToken,
       strategy: deps.strategy,
+      binding,
       store,
       versions: gate,
       database: deps.database,
@@ -95,7 +102,7 @@ function validateEvent(event: RotationEvent): RotationEvent {
  * secret labelled AWSPENDING. A version already labelled AWSCURRENT means that this
  * rotation has finished (a late retry): nothing to do.
  */
-function passGate(
+export function passGate(
   metadata: SecretMetadata,
   secretId: string,
   token: string,
@@ -109,5 +116,10 @@ function passGate(
   }
   const holding = (stage: string) =>
     Object.keys(metadata.versionStages).find((id) => metadata.versionStages[id].includes(stage));
-  return { current: holding(AWSCURRENT), previous: holding(AWSPREVIOUS) };
+  const current = holding(AWSCURRENT);
+  return {
+    current,
+    previous: holding(AWSPREVIOUS),
+    currentIsSeed: current !== undefined && metadata.versionStages[current].includes(SEED_STAGE),
+  };
 }

@@ -1,10 +1,4 @@
-import {
-  DEFAULT_PRIVILEGES,
-  IDENTIFIER_PATTERN,
-  MAX_USERNAME_LENGTH,
-  type Engine,
-  type Privilege,
-} from "../shared/secret-contract";
+import type { Engine, Privilege } from "../shared/secret-contract";
 import {
   SecretFormatError,
   parseJsonObject,
@@ -12,25 +6,24 @@ import {
   type DatabaseSecretFields,
   type DatabaseSecretKey,
 } from "../shared/secret-json";
+import type { SecretRotationBinding } from "./bindings";
 import { RotationError } from "./errors";
 
-/** A database credential secret version, validated. */
+/** A database credential secret version, as read: AWS's keys, checked for form but not yet against the binding. */
 export interface DatabaseSecret {
   readonly engine: Engine;
   readonly host: string;
   readonly port: number;
   readonly username: string;
-  /** Absent in the seed version that Terraform writes (the bootstrap case). */
+  /** Absent in the seed version that Terraform writes. */
   readonly password?: string;
   readonly dbname: string;
   readonly masterarn?: string;
-  /** Whether to connect with TLS; only an explicit `false` in the JSON turns it off. */
-  readonly ssl: boolean;
-  /** `privileges` of the JSON, or DEFAULT_PRIVILEGES. */
-  readonly privileges: readonly Privilege[];
+  readonly ssl?: boolean;
+  readonly privileges?: readonly Privilege[];
 }
 
-/** A secret version as read: its validated value and its JSON object exactly as stored. */
+/** A secret version as read: its value and its JSON object exactly as stored. */
 export interface StoredDatabaseSecret {
   readonly value: DatabaseSecret;
   /** Every key as stored, including ones this function does not use, so that a new version keeps them. */
@@ -43,40 +36,16 @@ export interface Credentials {
   readonly password: string;
 }
 
-const IDENTIFIER_RULE = "letters, digits and _, starting with a letter or _";
-
 /**
- * Parses and validates a database credential secret: the contract's keys through the
- * shared reader, then this function's own rules for names that go into SQL. Messages
- * name the field and the allowed values, never a value read from the secret.
+ * Parses a database credential secret through the shared reader. Messages name the
+ * field and the allowed values, never a value read from the secret.
  *
  * @param secretString the SecretString of the version
  * @param source how the version is named in messages, e.g. `secret <arn> version AWSCURRENT`
  */
 export function parseDatabaseSecret(secretString: string | undefined, source: string): StoredDatabaseSecret {
   const { json, fields } = read(secretString, source, ["engine", "host", "port", "username", "dbname"]);
-  const invalid = (problem: string) => new RotationError(`${source}: ${problem}`);
-  const engine = fields.engine as Engine;
-  const username = requireIdentifier("username", fields.username as string, invalid);
-  const maxLength = MAX_USERNAME_LENGTH[engine];
-  if (username.length > maxLength) {
-    throw invalid(`"username" must be at most ${maxLength} characters long for engine ${engine}`);
-  }
-  const dbname = requireIdentifier("dbname", fields.dbname as string, invalid);
-  return {
-    json,
-    value: {
-      engine,
-      host: fields.host as string,
-      port: fields.port as number,
-      username,
-      password: fields.password,
-      dbname,
-      masterarn: fields.masterarn,
-      ssl: fields.ssl ?? true,
-      privileges: fields.privileges ?? DEFAULT_PRIVILEGES,
-    },
-  };
+  return { json, value: fields as DatabaseSecret };
 }
 
 /** Parses the master user's secret (e.g. the RDS-managed one): only `username` and `password` are used. */
@@ -104,7 +73,44 @@ function valueProblem(error: SecretFormatError): string {
   return error.missing.length + error.invalid.length > 0 ? error.problem : `value ${error.problem}`;
 }
 
-function requireIdentifier(key: string, value: string, invalid: (problem: string) => RotationError): string {
-  if (!IDENTIFIER_PATTERN.test(value)) throw invalid(`"${key}" must consist of ${IDENTIFIER_RULE}`);
-  return value;
+/**
+ * Refuses a version whose JSON disagrees with the binding: the database (engine, host,
+ * port, dbname), the master secret, TLS and the user must be the ones the deployer
+ * configured, so that neither the function nor the applications reading the secret act
+ * on anything else. `masterarn`, `ssl` and `privileges` are optional in AWS's format and
+ * checked when present (`privileges` only when `checkPrivileges`).
+ *
+ * @param usernames the user names this version may name
+ * @param source how the version is named in messages
+ */
+export function checkAgainstBinding(
+  secret: DatabaseSecret,
+  binding: SecretRotationBinding,
+  usernames: readonly string[],
+  source: string,
+  checkPrivileges: boolean,
+): void {
+  const { database } = binding;
+  const disagreement = (key: string, expected: string) =>
+    new RotationError(
+      `${source}: "${key}" disagrees with the function's binding for secret ${binding.secretName} (${expected}); ` +
+        "refusing to act on a database, user or connection that the deployer did not configure",
+    );
+  for (const key of ["engine", "host", "port", "dbname"] as const) {
+    if (secret[key] !== database[key]) throw disagreement(key, `${key} ${database[key]}`);
+  }
+  if (secret.masterarn !== undefined && secret.masterarn !== database.masterSecretArn) {
+    throw disagreement("masterarn", `master secret ${database.masterSecretArn}`);
+  }
+  if (secret.ssl !== undefined && secret.ssl !== database.tls) {
+    throw disagreement("ssl", database.tls ? "TLS required" : "no TLS");
+  }
+  if (!usernames.includes(secret.username)) throw disagreement("username", `user ${usernames.join(" or ")}`);
+  if (checkPrivileges && secret.privileges !== undefined && !sameSet(secret.privileges, binding.privileges)) {
+    throw disagreement("privileges", binding.privileges.join(", "));
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item) => b.includes(item)) && b.every((item) => a.includes(item));
 }

@@ -1,6 +1,5 @@
 import {
   DescribeSecretCommand,
-  GetRandomPasswordCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
@@ -16,15 +15,11 @@ export const AWSPREVIOUS = "AWSPREVIOUS";
 
 /** What DescribeSecret says about the secret. */
 export interface SecretMetadata {
+  /** The secret's name: the key of its binding. */
+  readonly name: string;
   readonly rotationEnabled: boolean;
   /** Staging labels of each version id. */
   readonly versionStages: Readonly<Record<string, readonly string[]>>;
-}
-
-/** Parameters of GetRandomPassword. */
-export interface PasswordPolicy {
-  readonly length: number;
-  readonly excludeCharacters: string;
 }
 
 /**
@@ -43,7 +38,12 @@ export class SecretStore {
     const output = await this.call("DescribeSecret", () =>
       this.client.send(new DescribeSecretCommand({ SecretId: this.secretId })),
     );
-    return { rotationEnabled: output.RotationEnabled === true, versionStages: output.VersionIdsToStages ?? {} };
+    if (output.Name === undefined || output.Name === "") throw new RotationError(`DescribeSecret of ${this.secretId} returned no Name`);
+    return {
+      name: output.Name,
+      rotationEnabled: output.RotationEnabled === true,
+      versionStages: output.VersionIdsToStages ?? {},
+    };
   }
 
   /** Reads and validates the version with `stage` (and `versionId`, when given). */
@@ -57,6 +57,21 @@ export class SecretStore {
     return secret;
   }
 
+  /**
+   * The AWSPENDING version `token` if a value was stored in it, else undefined (the
+   * service answers ResourceNotFoundException for a version that has no value yet).
+   */
+  async getStoredPendingSecret(token: string): Promise<StoredDatabaseSecret | undefined> {
+    try {
+      return await this.getDatabaseSecret(AWSPENDING, token);
+    } catch (error) {
+      if (error instanceof RotationError && error.cause instanceof Error && error.cause.name === "ResourceNotFoundException") {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
   /** Reads the master user's credentials from the secret `masterArn`. */
   async getMasterCredentials(masterArn: string): Promise<Credentials> {
     const source = `master secret ${masterArn}`;
@@ -68,32 +83,17 @@ export class SecretStore {
     return credentials;
   }
 
-  async generatePassword(policy: PasswordPolicy): Promise<string> {
-    const output = await this.call("GetRandomPassword", () =>
-      this.client.send(
-        new GetRandomPasswordCommand({
-          PasswordLength: policy.length,
-          ExcludeCharacters: policy.excludeCharacters,
-          IncludeSpace: false,
-          RequireEachIncludedType: true,
-        }),
-      ),
-    );
-    const password = output.RandomPassword;
-    if (password === undefined || password === "") throw new RotationError("GetRandomPassword returned no password");
-    this.redactor.add(password);
-    return password;
-  }
-
   /**
-   * Stores `value` as the version `token` with label AWSPENDING. A version's value can
-   * be written only once: if `token` already holds a different value (an earlier
-   * createSecret got that far), Secrets Manager answers ResourceExistsException and
-   * the stored value is kept.
+   * Stores `value` as the version `token` with label AWSPENDING. Call it only after
+   * getStoredPendingSecret found no value: Secrets Manager documents that a version's
+   * value cannot change (ResourceExistsException), but a service that let a put
+   * overwrite it must not be able to replace a password that setSecret may already
+   * have given the database.
    *
-   * @returns whether this call stored the value
+   * @returns whether this call stored the value (false: another invocation stored one since the read)
    */
   async putPendingVersion(token: string, value: Readonly<Record<string, unknown>>, rotationToken?: string): Promise<boolean> {
+    if (typeof value.password === "string") this.redactor.add(value.password);
     try {
       await this.client.send(
         new PutSecretValueCommand({
@@ -134,6 +134,6 @@ export class SecretStore {
   }
 
   private failure(operation: string, error: unknown): RotationError {
-    return new RotationError(`${operation} failed: ${describeError(error)}`);
+    return new RotationError(`${operation} failed: ${describeError(error)}`, { cause: error });
   }
 }

@@ -1,42 +1,31 @@
+import { boundUsernames } from "../shared/rotation-binding";
+import { CLONE_SUFFIX, type RotationStrategy } from "../shared/secret-contract";
+import type { SecretRotationBinding } from "./bindings";
 import { RotationError } from "./errors";
-import { CLONE_SUFFIX, MAX_USERNAME_LENGTH, type RotationStrategy } from "../shared/secret-contract";
 import type { Credentials, DatabaseSecret } from "./secret-value";
 
 /**
- * The user the next version belongs to. Single user: the current one. Alternating
- * users: the other one of `name` and `name_clone`, except on the first rotation (the
- * current version has no password yet), which starts with the configured user.
+ * The user the next version belongs to: the bound user, except that alternating users
+ * after the first rotation switch to the other one of `<user>` and `<user>_clone`.
  */
-export function pendingUsername(strategy: RotationStrategy, current: DatabaseSecret): string {
-  if (strategy === "single-user" || current.password === undefined) return current.username;
-  const name = current.username;
-  const other = name.endsWith(CLONE_SUFFIX) ? name.slice(0, -CLONE_SUFFIX.length) : name + CLONE_SUFFIX;
-  if (other === "") throw new RotationError(`alternating-users: user ${name} has no name left without ${CLONE_SUFFIX}`);
-  const max = MAX_USERNAME_LENGTH[current.engine];
-  if (other.length > max) {
+export function pendingUsername(
+  strategy: RotationStrategy,
+  binding: SecretRotationBinding,
+  current: DatabaseSecret,
+  firstRotation: boolean,
+): string {
+  if (strategy === "single-user" || firstRotation) return binding.username;
+  return current.username === binding.username ? binding.username + CLONE_SUFFIX : binding.username;
+}
+
+/** Refuses a master secret whose user is one of the users this secret rotates: the master is never changed. */
+export function checkMasterIsNotRotated(strategy: RotationStrategy, binding: SecretRotationBinding, master: Credentials): void {
+  if (boundUsernames(strategy, binding.username).includes(master.username)) {
     throw new RotationError(
-      `alternating-users: the alternate user ${other} would have ${other.length} characters, more than ` +
-        `the ${max} that ${current.engine} allows; "username" may have at most ${max - CLONE_SUFFIX.length}`,
+      `master secret ${binding.database.masterSecretArn}: its user ${master.username} is one of the users that secret ` +
+        `${binding.secretName} rotates; this function never changes the master user`,
     );
   }
-  return other;
-}
-
-/**
- * Why the master user is needed to rotate from `current`, or undefined if it is not:
- * the alternating-users strategy always creates or updates the other user with it, and
- * the first rotation (no password yet) creates the user with it.
- */
-export function masterUserReason(strategy: RotationStrategy, current: DatabaseSecret): string | undefined {
-  if (current.password === undefined) return "to create the user on the first rotation (the secret has no password yet)";
-  if (strategy === "alternating-users") return "by the alternating-users strategy";
-  return undefined;
-}
-
-/** The secret's `masterarn`, which `reason` requires. */
-export function requireMasterArn(secret: DatabaseSecret, source: string, reason: string): string {
-  if (secret.masterarn === undefined) throw new RotationError(`${source}: "masterarn" is required ${reason}`);
-  return secret.masterarn;
 }
 
 /** The user name and password of a version that must have a password. */

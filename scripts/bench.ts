@@ -2,8 +2,10 @@
  * `npm run bench`: the figures the README quotes, measured on this machine.
  *
  *  1. Synth: `npm run synth` (both environments) against a bare `node` process that only
- *     requires cdktf and the provider modules the stacks use.
- *  2. The rotation function's bundle: zip size, and the time a fresh Node process takes to load it.
+ *     requires cdktf and the provider modules the stacks use; and an environment of 500
+ *     database users.
+ *  2. The rotation function's bundle: the size of each environment's deployment package,
+ *     and the time a fresh Node process takes to load the bundle.
  *  3. Rotation: a full rotation (four steps) against local MariaDB and PostgreSQL servers,
  *     per engine family and strategy, with the Secrets Manager calls of each step.
  *  4. Cost: Secrets Manager calls for 10,000 connections an hour through the cache,
@@ -12,7 +14,7 @@
  * `npm run bench -- --quick` skips the rotation part (it starts database servers).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { costComparison } from "../client/cost-model";
@@ -75,8 +77,7 @@ function benchSynth(runs: number): Record<string, number | string> {
 }
 
 async function benchBundle(runs: number): Promise<Record<string, number>> {
-  const bundle = await ensureRotationBundle();
-  const bundleJs = path.join(path.dirname(bundle.zipPath), "index.js");
+  const bundleJs = (await ensureRotationBundle()).codePath;
   const loads: number[] = [];
   const processes: number[] = [];
   for (let i = 0; i <= runs; i++) {
@@ -92,10 +93,43 @@ async function benchBundle(runs: number): Promise<Record<string, number>> {
     }
   }
   return {
-    "zip bytes": statSync(bundle.zipPath).size,
+    ...Object.fromEntries(
+      deploymentPackages().map((file) => [`deployment package bytes, ${path.relative(ROOT, file)}`, statSync(file).size]),
+    ),
     "bundle bytes": statSync(bundleJs).size,
     "require() of the bundle in a fresh process, median ms": round(median(loads)),
     "whole fresh process (start, load, exit), median ms": round(median(processes)),
+  };
+}
+
+/** The rotation functions' deployment packages of the last `npm run synth`. */
+function deploymentPackages(): string[] {
+  const stacks = path.join(ROOT, "cdktf.out", "stacks");
+  return readdirSync(stacks, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".zip"))
+    .map((file) => path.join(stacks, file))
+    .sort();
+}
+
+/**
+ * An environment of `users` database users synthesized by `__tests__/support/scale-synth.ts`
+ * in a process of its own (as the scale test does), three times after a warm-up.
+ */
+function benchScale(users: number): Record<string, number> {
+  const runs: { cpuMs: number; wallMs: number }[] = [];
+  for (let i = 0; i <= 3; i++) {
+    const outdir = mkdtempSync(path.join(tmpdir(), "bench-scale-"));
+    const result = spawnSync(process.execPath, ["scripts/run.js", "__tests__/support/scale-synth.ts", String(users), outdir], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    rmSync(outdir, { recursive: true, force: true });
+    if (result.status !== 0) throw new Error(`scale synth exited with ${result.status}: ${result.stderr}`);
+    if (i > 0) runs.push(JSON.parse(result.stdout));
+  }
+  return {
+    [`synth of one environment with ${users} database users, median wall ms`]: round(median(runs.map((r) => r.wallMs))),
+    [`the same, median CPU ms`]: round(median(runs.map((r) => r.cpuMs))),
   };
 }
 
@@ -163,6 +197,7 @@ export async function main(args: string[] = []): Promise<void> {
   const out: string[] = [`Node ${process.version}, ${cpu}`, ""];
 
   out.push("### Synth", "", pairs(benchSynth(7)), "");
+  out.push("### Scale", "", pairs(benchScale(500)), "");
   out.push("### Rotation function bundle", "", pairs(await benchBundle(7)), "");
   if (!quick) {
     out.push("### Full rotation against a local server (4 steps, TLS)", "", table(await benchRotation(10)), "");

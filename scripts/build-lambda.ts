@@ -1,29 +1,26 @@
 /**
- * Builds the rotation function's deployment package deterministically: esbuild bundles
- * `lambda/index.ts` with its drivers into one CommonJS file, and fflate zips it with a
- * fixed timestamp and fixed attributes. The same sources give the same bytes on any
- * machine, clone or time zone, so Terraform sees a new `source_code_hash` only when the
- * code changed.
+ * Builds the rotation function's bundle deterministically: esbuild bundles
+ * `lambda/index.ts` with its drivers into one CommonJS file, `index.js`. The same sources
+ * give the same bytes on any machine or clone. Each `RotationFunction` zips it with the
+ * bindings of its secrets (constructs/rotation-deployment-package.ts).
  */
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { build } from "esbuild";
-import { zipSync } from "fflate";
+import { deterministicZip } from "../constructs/deterministic-zip";
+import { bundleTarget } from "../constructs/rotation-bundle";
 
-/** The package Lambda loads: the bundle and its zip. */
+/** The bundle, and what its deployment packages weigh. */
 export interface RotationBundleBuild {
-  /** The bundled `index.js`, as written next to the zip. */
+  /** The bundled `index.js`. */
   readonly bundlePath: string;
-  /** The deployment package, containing only `index.js`. */
-  readonly zipPath: string;
-  /** Base64 SHA-256 of the zip, Lambda's `source_code_hash`. */
-  readonly zipSha256Base64: string;
+  readonly bundleBytes: number;
+  /** Bytes of a deployment package holding only the bundle: a package adds its secret bindings to this. */
   readonly zipBytes: number;
 }
 
-/** Largest zip accepted (300 kB): a small package keeps uploads and cold starts fast. */
+/** Largest deployment package accepted (300 kB): a small package keeps uploads and cold starts fast. */
 export const MAX_ZIP_BYTES = 300_000;
 
 /** The project root: the nearest directory above this file with a package.json (this file may run compiled into dist/). */
@@ -36,16 +33,6 @@ function projectRoot(): string {
   }
   return dir;
 }
-
-/**
- * Timestamp of the zip entry. fflate writes the DOS date from the local-time fields of
- * the Date, so the Date is built from local fields too: the entry says 1980-01-01 00:00
- * (the earliest DOS date) in every time zone.
- */
-const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
-
-/** Unix regular file, rw-r--r--: Lambda needs the file readable by its runtime user. */
-const ZIP_FILE_ATTRIBUTES = 0o100644 << 16;
 
 /**
  * Modules left out of the bundle. None is loaded on the function's code paths; if one
@@ -63,15 +50,18 @@ const EXTERNAL = [
 ];
 
 /**
- * Bundles and zips the rotation function into `outDir` (relative paths are resolved
- * against the project root): `index.js` and `rotation-function.zip`.
+ * Bundles the rotation function into `outDir/index.js` (a relative `outDir` is resolved
+ * against the project root).
  *
  * Everything is bundled, the AWS SDK included, so the function runs the SDK version
  * that the lock file pins and the tests ran, not whichever one the runtime ships.
  * Packages are resolved to their ES module builds where they have one ("module"
- * field), which lets esbuild drop the SDK's unused code: the zip is about 260 kB
+ * field), which lets esbuild drop the SDK's unused code: zipped, it is about 260 kB
  * instead of 560 kB. Should it ever exceed MAX_ZIP_BYTES (checked here), mark
- * `@aws-sdk/*` external: the nodejs22.x runtime provides SDK v3 (about 160 kB).
+ * `@aws-sdk/*` external: Lambda's Node.js runtimes provide SDK v3 (about 160 kB).
+ *
+ * The target is the oldest selectable runtime's Node.js ({@link bundleTarget}), so the one
+ * bundle runs on every runtime a rotation function may choose.
  */
 export async function buildRotationBundle(outDir = "dist/lambda"): Promise<RotationBundleBuild> {
   const root = projectRoot();
@@ -82,7 +72,7 @@ export async function buildRotationBundle(outDir = "dist/lambda"): Promise<Rotat
     entryPoints: ["lambda/index.ts"],
     bundle: true,
     platform: "node",
-    target: "node22",
+    target: bundleTarget(),
     format: "cjs",
     minify: true,
     legalComments: "none",
@@ -93,23 +83,14 @@ export async function buildRotationBundle(outDir = "dist/lambda"): Promise<Rotat
     logLevel: "silent",
   });
   const code = result.outputFiles[0].contents;
-  const zip = zipSync(
-    { "index.js": [code, { mtime: ZIP_MTIME, os: 3, attrs: ZIP_FILE_ATTRIBUTES }] },
-    { level: 9 },
-  );
-  if (zip.length > MAX_ZIP_BYTES) {
-    throw new Error(`the rotation function's zip has ${zip.length} bytes, more than ${MAX_ZIP_BYTES}`);
+  const zipBytes = deterministicZip({ "index.js": code }).length;
+  if (zipBytes > MAX_ZIP_BYTES) {
+    throw new Error(`the rotation function's zip has ${zipBytes} bytes, more than ${MAX_ZIP_BYTES}`);
   }
   const bundlePath = path.join(dir, "index.js");
-  const zipPath = path.join(dir, "rotation-function.zip");
   await mkdir(dir, { recursive: true });
-  await Promise.all([writeFile(bundlePath, code), writeFile(zipPath, zip)]);
-  return {
-    bundlePath,
-    zipPath,
-    zipSha256Base64: createHash("sha256").update(zip).digest("base64"),
-    zipBytes: zip.length,
-  };
+  await writeFile(bundlePath, code);
+  return { bundlePath, bundleBytes: code.length, zipBytes };
 }
 
 /** Command line: `node scripts/run.js scripts/build-lambda.ts [outDir]` prints a JSON summary. */

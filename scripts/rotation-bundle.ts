@@ -1,19 +1,25 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { RotationBundle } from "../constructs/rotation-bundle";
-
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT_DIR = path.join(ROOT, "dist", "lambda");
 
 /** Files whose content decides the bundle's bytes. */
 function bundleInputs(): string[] {
-  const lambdaDir = path.join(ROOT, "lambda");
-  const sources = readdirSync(lambdaDir, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".ts"))
-    .map((f) => path.join(lambdaDir, f));
-  return [...sources, path.join(ROOT, "scripts", "build-lambda.ts"), path.join(ROOT, "package-lock.json")].sort();
+  const sources = ["lambda", "shared"].flatMap((folder) => {
+    const dir = path.join(ROOT, folder);
+    return readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => path.join(dir, f));
+  });
+  return [
+    ...sources,
+    path.join(ROOT, "scripts", "build-lambda.ts"),
+    path.join(ROOT, "constructs", "rotation-bundle.ts"),
+    path.join(ROOT, "package-lock.json"),
+  ].sort();
 }
 
 function inputsDigest(): string {
@@ -27,17 +33,19 @@ function inputsDigest(): string {
 /**
  * The rotation bundle, rebuilt only when its inputs changed since the last build.
  * The build is deterministic, so reusing it gives the same bytes as rebuilding; the
- * check keeps esbuild's bundling of the drivers and the SDK out of every synth.
+ * check keeps esbuild's bundling of the drivers and the SDK out of every synth. A
+ * rebuild also drops the deployment packages made from the previous bundle.
  */
 export async function ensureRotationBundle(): Promise<RotationBundle> {
   const digest = inputsDigest();
   const stamp = path.join(OUT_DIR, "inputs.sha256");
-  const zipPath = path.join(OUT_DIR, "rotation-function.zip");
-  if (!(existsSync(stamp) && existsSync(zipPath) && readFileSync(stamp, "utf8") === digest)) {
-    // Loaded only to rebuild: esbuild and fflate stay out of a synth that reuses the bundle.
+  const codePath = path.join(OUT_DIR, "index.js");
+  if (!(existsSync(stamp) && existsSync(codePath) && readFileSync(stamp, "utf8") === digest)) {
+    // Loaded only to rebuild: esbuild stays out of a synth that reuses the bundle.
     const { buildRotationBundle } = await import("./build-lambda");
     await buildRotationBundle(OUT_DIR);
+    rmSync(path.join(OUT_DIR, "packages"), { recursive: true, force: true });
     writeFileSync(stamp, digest);
   }
-  return { zipPath, sha256Base64: createHash("sha256").update(readFileSync(zipPath)).digest("base64") };
+  return { codePath };
 }

@@ -6,6 +6,7 @@
 // of a repeated synth. This is the cdktf app command, and what `npm run synth`,
 // `build:lambda` and `bench` use.
 "use strict";
+require("./quiet-cdktf-deprecation");
 const { createHash } = require("node:crypto");
 const { existsSync, readFileSync, writeFileSync } = require("node:fs");
 const path = require("node:path");

@@ -22,7 +22,9 @@ import {
   MAX_USERNAME_LENGTH,
   PRIVILEGES,
   ROTATION_STRATEGIES,
+  engineFamily,
   type Engine,
+  type EngineFamily,
   type Privilege,
   type RotationStrategy,
 } from "./secret-contract";
@@ -32,6 +34,22 @@ export const DATABASE_BINDINGS_VARIABLE = "ROTATION_DATABASES";
 
 /** File of the function's deployment package, next to `index.js`, holding the secret bindings (JSON). */
 export const SECRET_BINDINGS_FILE = "secret-bindings.json";
+
+/**
+ * Accounts that the database or the cloud provider owns, which the function never
+ * creates nor changes, whatever a binding says: `root`, RDS's `rdsadmin`/`rdsrepladmin`
+ * and `rds_*` roles, MySQL's `mysql.*` system accounts (their dot already fails
+ * IDENTIFIER_PATTERN), PostgreSQL's `postgres` and `pg_*` roles, Azure's `azure_*`.
+ * Matched case-insensitively: MySQL compares user names exactly, but a near-miss of a
+ * reserved name is refused too rather than argued about.
+ */
+export const RESERVED_USERNAME_PATTERN = /^(root|rdsadmin|rdsrepladmin|postgres|rds_.*|pg_.*|azure_.*|mysql\..*)$/i;
+
+/** Schemas of the server itself, refused as a binding's `dbname`: no application user gets privileges there. */
+export const SYSTEM_SCHEMAS: Readonly<Record<EngineFamily, readonly string[]>> = {
+  mysql: ["mysql", "information_schema", "performance_schema", "sys"],
+  postgres: ["postgres", "template0", "template1"],
+};
 
 /** One database the function may act on, keyed by a name of the deployer's (the DB instance or cluster identifier). */
 export interface DatabaseBinding {
@@ -148,6 +166,12 @@ export function parseDatabaseBindings(text: string | undefined): DatabaseBinding
     if (!IDENTIFIER_PATTERN.test(dbname)) {
       throw new BindingError(`${where}: "dbname" must consist of letters, digits and _, starting with a letter or _`);
     }
+    const systemSchemas = SYSTEM_SCHEMAS[engineFamily(engine as Engine)];
+    if (systemSchemas.includes(dbname.toLowerCase())) {
+      throw new BindingError(
+        `${where}: "dbname" ${dbname} is a system schema; allowed: an application database, not ${systemSchemas.join(", ")}`,
+      );
+    }
     const masterSecretArn = stringField(binding, "masterSecretArn", where);
     if (typeof binding.tls !== "boolean") throw new BindingError(`${where}: "tls" must be true or false`);
     parsed[key] = { engine: engine as Engine, host, port, dbname, masterSecretArn, tls: binding.tls };
@@ -155,11 +179,19 @@ export function parseDatabaseBindings(text: string | undefined): DatabaseBinding
   return parsed;
 }
 
+/** The database users a secret's rotation acts on: the base user, and its clone under alternating users. */
+export function boundUsernames(strategy: RotationStrategy, username: string): readonly string[] {
+  return strategy === "alternating-users" ? [username, username + CLONE_SUFFIX] : [username];
+}
+
 /**
- * Checks that every secret names a known database and that its users' names fit the
- * engine (with the clone suffix under alternating users).
+ * Checks that every secret names a known database, that its users' names fit the
+ * engine (with the clone suffix under alternating users) and are not reserved, and that
+ * no database user belongs to two secrets (two rotations of one user would lock each
+ * other out).
  */
 export function checkBindings(file: SecretBindingsFile, databases: DatabaseBindings): void {
+  const owners = new Map<string, string>();
   for (const [name, secret] of Object.entries(file.secrets)) {
     const database = Object.hasOwn(databases, secret.database) ? databases[secret.database] : undefined;
     if (database === undefined) {
@@ -174,6 +206,23 @@ export function checkBindings(file: SecretBindingsFile, databases: DatabaseBindi
         `${SECRET_BINDINGS_FILE}: secret ${JSON.stringify(name)}: "username" must be at most ${max} characters for ` +
           `${database.engine} with the ${file.strategy} strategy`,
       );
+    }
+    for (const username of boundUsernames(file.strategy, secret.username)) {
+      if (RESERVED_USERNAME_PATTERN.test(username)) {
+        throw new BindingError(
+          `${SECRET_BINDINGS_FILE}: secret ${JSON.stringify(name)}: user ${username} is a reserved or system account, ` +
+            "which this function never manages",
+        );
+      }
+      const key = JSON.stringify([secret.database, username]);
+      const other = owners.get(key);
+      if (other !== undefined) {
+        throw new BindingError(
+          `${SECRET_BINDINGS_FILE}: secrets ${JSON.stringify(other)} and ${JSON.stringify(name)} both rotate user ${username} ` +
+            `of database ${JSON.stringify(secret.database)}; allowed: one secret per user`,
+        );
+      }
+      owners.set(key, name);
     }
   }
 }

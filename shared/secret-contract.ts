@@ -24,10 +24,11 @@ export const ROTATION_STRATEGIES = ["single-user", "alternating-users"] as const
 export type RotationStrategy = (typeof ROTATION_STRATEGIES)[number];
 
 /**
- * Table privileges that the first rotation grants to a new application user on its
- * database (MySQL: on `dbname`.*; PostgreSQL: on all tables of schema `public`, plus
- * CONNECT on the database and USAGE on the schema). SQL keywords cannot be bound as
- * parameters, so only these names are accepted, on both sides.
+ * Table privileges that the rotation function manages for an application user on its
+ * bound database (MySQL: on `dbname`.*; PostgreSQL: on all tables of schema `public`,
+ * plus CONNECT on the database and USAGE on the schema): the bound ones are granted, the
+ * others revoked. SQL keywords cannot be bound as parameters, so only these names are
+ * accepted, on both sides.
  *
  * On PostgreSQL the same privileges also become the default privileges of the
  * connecting master user's future tables in `public`, and `INSERT` adds USAGE on the
@@ -35,9 +36,6 @@ export type RotationStrategy = (typeof ROTATION_STRATEGIES)[number];
  */
 export const PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE"] as const;
 export type Privilege = (typeof PRIVILEGES)[number];
-
-/** Privileges granted when the secret has no `privileges` key: read-only, the least privilege. */
-export const DEFAULT_PRIVILEGES: readonly Privilege[] = ["SELECT"];
 
 /**
  * User names and database names that the rotation function accepts: letters, digits and
@@ -79,14 +77,14 @@ export interface DatabaseSecretValue {
   /** ARN of the secret holding the master (admin) credentials, e.g. the RDS-managed one. */
   masterarn?: string;
   /**
-   * Connect with TLS and verify the server certificate against the CA bundle. Only an
-   * explicit `false` allows plaintext; there is never a fallback from TLS to plaintext.
+   * Connect with TLS and verify the server certificate against the CA bundle. The
+   * rotation function's binding decides; a secret's `ssl` must agree with it.
    * @default true
    */
   ssl?: boolean;
   dbInstanceIdentifier?: string;
   dbClusterIdentifier?: string;
-  /** Privileges the first rotation grants to a user it creates. */
+  /** The privileges the last rotation applied, from the function's binding (a record: it grants nothing). */
   privileges?: Privilege[];
 }
 

@@ -4,13 +4,15 @@ import {
   type ITerraformDependable,
   LocalBackend,
   NamedCloudWorkspace,
+  type TerraformElement,
   TerraformOutput,
   TerraformStack,
 } from "cdktf";
-import type { Construct } from "constructs";
+import type { Construct, Node } from "constructs";
 import { cloudWorkspace } from "../environments/backend";
 import type { EnvironmentConfig, ValidEnvironment } from "../environments/types";
 import { forEnvironment, validateEnvironment } from "../environments/validate";
+import { rotationFunctionName } from "../environments/rotation-functions";
 import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
 import type { RotationBundle } from "../constructs/rotation-bundle";
 import { Database } from "../constructs/database";
@@ -22,6 +24,13 @@ import { RotationAlerts } from "../constructs/rotation-alerts";
 import { RotationFunction } from "../constructs/rotation-function";
 import type { SecretReadPolicy } from "../constructs/secret-read-policy";
 import { withinField } from "../constructs/validation";
+import { providerVersionConstraint } from "./provider-version";
+import { ReadableLogicalIds } from "./readable-logical-ids";
+
+/** The local backend's state file of an environment, relative to the project root. */
+export function localStateFile(environmentName: string): string {
+  return `terraform.${environmentName}.tfstate`;
+}
 
 /**
  * One environment: its key, network, database, rotation functions, secrets, alerts and
@@ -31,6 +40,8 @@ import { withinField } from "../constructs/validation";
  * a construct's own check of what the stack wires comes out the same way.
  */
 export class SecretsRotationStack extends TerraformStack {
+  private readonly logicalIds = new ReadableLogicalIds();
+
   constructor(scope: Construct, config: EnvironmentConfig, bundle: RotationBundle) {
     const env = validateEnvironment(config);
     super(scope, env.name);
@@ -41,11 +52,17 @@ export class SecretsRotationStack extends TerraformStack {
     }
   }
 
+  /** Addresses such as `aws_vpc.network` instead of cdktf's hashed names: see {@link ReadableLogicalIds}. */
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    return this.logicalIds.allocate(this, element) ?? super.allocateLogicalId(element);
+  }
+
   private build(env: ValidEnvironment, bundle: RotationBundle): void {
-    new AwsProvider(this, "aws", {
+    const provider = new AwsProvider(this, "aws", {
       region: env.region,
       defaultTags: [{ tags: { ...env.tags, Environment: env.name, ManagedBy: "cdktf" } }],
     });
+    this.addOverride("terraform.required_providers.aws.version", providerVersionConstraint(provider));
     this.configureBackend(env);
 
     const encryption = env.encryption;
@@ -143,7 +160,7 @@ export class SecretsRotationStack extends TerraformStack {
       // Relative to the stack's directory (cdktf.out/stacks/<env>): the state file lands
       // next to the project, outside the regenerated output, and no absolute path of this
       // machine is written into the configuration.
-      new LocalBackend(this, { path: `../../../terraform.${env.name}.tfstate` });
+      new LocalBackend(this, { path: `../../../${localStateFile(env.name)}` });
     }
   }
 
@@ -158,7 +175,7 @@ export class SecretsRotationStack extends TerraformStack {
   ): { fn: RotationFunction; networkPath: ITerraformDependable[] } {
     const fn = new RotationFunction(this, `RotationFunction-${strategy}`, {
       ...env.rotationFunction,
-      functionName: `${env.name}-rotate-${strategy}`,
+      functionName: rotationFunctionName(env.name, strategy),
       strategy,
       bundle,
       kmsKeyArn: key.keyArn,

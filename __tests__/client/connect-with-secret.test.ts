@@ -1,63 +1,78 @@
-import {
-  type DatabaseCredentials,
-  connectWithSecret,
-  isAuthenticationError,
-  parseDatabaseCredentials,
-} from "../../client/connect-with-secret";
-import { SecretCache, SecretCacheError } from "../../client/secret-cache";
-import { SENTINEL_PASSWORD, databaseSecret, errorText, fakeSecretsManager, manualClock } from "./fake-secrets-manager";
-
-/** Error objects shaped as the drivers throw them (mysql2 3.x, pg 8.x). */
-function mysqlError(code: string, errno: number, sqlState: string): Error {
-  return Object.assign(new Error(`${code}: Access denied for user 'app'@'10.0.0.1'`), { code, errno, sqlState, fatal: true });
-}
-function pgError(code: string): Error {
-  return Object.assign(new Error(`pg error ${code}`), { code, severity: "FATAL" });
-}
+import type { GetSecretValueCommand, GetSecretValueCommandOutput } from "@aws-sdk/client-secrets-manager";
+import { type DatabaseCredentials, connectWithSecret, parseDatabaseCredentials } from "../../client/connect-with-secret";
+import { DEFAULT_FORCE_REFRESH_INTERVAL_MS, type GetSecretValueClient, SecretCache, SecretCacheError } from "../../client/secret-cache";
+import { mysqlError, pgError } from "../support/driver-errors";
+import { SENTINEL_PASSWORD, databaseSecret, errorText, manualClock, useSecretsManager } from "./fixtures";
 
 const MYSQL_ACCESS_DENIED = () => mysqlError("ER_ACCESS_DENIED_ERROR", 1045, "28000");
 const MYSQL_DB_ACCESS_DENIED = () => mysqlError("ER_DBACCESS_DENIED_ERROR", 1044, "42000");
+const PG_PASSWORD_REJECTED = () => pgError("28P01");
+const PG_LOGIN_REFUSED = () => pgError("28000");
 
-function setup() {
-  const sm = fakeSecretsManager();
-  const cache = new SecretCache({ client: sm.client, now: manualClock().now });
-  sm.put("app/db", databaseSecret({ password: "old" }));
-  return { sm, cache };
+const sm = useSecretsManager();
+
+/** A cache with the default settings on a manual clock, and the secret app/db with the password "old". */
+async function setup(client: GetSecretValueClient = sm.client()) {
+  const clock = manualClock();
+  const cache = new SecretCache({ client, now: clock.now });
+  await sm.put("app/db", databaseSecret({ password: "old" }));
+  return { clock, cache };
+}
+
+/** What a rotation leaves behind: the database takes `password`, and so does AWSCURRENT. */
+async function rotateTo(db: { password: string }, password: string): Promise<void> {
+  db.password = password;
+  await sm.put("app/db", databaseSecret({ password }));
 }
 
 /**
- * A database that accepts one password, failing others with `authError`, and records
+ * A database that accepts one password, failing others with `loginError`, and records
  * the passwords it was offered.
  */
-function database(acceptedPassword: () => string, authError: () => Error) {
-  const attempts: string[] = [];
-  const connect = async (credentials: DatabaseCredentials): Promise<string> => {
-    attempts.push(credentials.password);
-    if (credentials.password !== acceptedPassword()) {
-      throw authError();
-    }
-    return `connection as ${credentials.username}`;
+function database(password: string, loginError: () => Error) {
+  const db = {
+    password,
+    attempts: [] as string[],
+    connect: async (credentials: DatabaseCredentials): Promise<string> => {
+      db.attempts.push(credentials.password);
+      if (credentials.password !== db.password) {
+        throw loginError();
+      }
+      return `connection as ${credentials.username}`;
+    },
   };
-  return { attempts, connect };
+  return db;
 }
 
-describe("isAuthenticationError", () => {
-  test.each([
-    ["mysql2 ER_ACCESS_DENIED_ERROR (1045)", true, MYSQL_ACCESS_DENIED()],
-    ["pg 28P01 invalid_password", true, pgError("28P01")],
-    ["pg 28000 invalid_authorization_specification", true, pgError("28000")],
-    ["an auth error as the cause of a wrapper", true, new Error("pool", { cause: pgError("28P01") })],
-    ["mysql2 ER_DBACCESS_DENIED_ERROR (1044): authorization, not authentication", false, MYSQL_DB_ACCESS_DENIED()],
-    ["mysql2 ER_BAD_DB_ERROR", false, mysqlError("ER_BAD_DB_ERROR", 1049, "42000")],
-    ["pg 3D000 invalid_catalog_name", false, pgError("3D000")],
-    ["pg 53300 too_many_connections", false, pgError("53300")],
-    ["a refused TCP connection", false, Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED", errno: -111 })],
-    ["a string", false, "28P01"],
-    ["undefined", false, undefined],
-  ])("%s → %s", (_case, expected, error) => {
-    expect(isAuthenticationError(error)).toBe(expected);
-  });
-});
+/**
+ * A client whose answers wait while it is held. The stand-in reads the value when the
+ * request arrives; `received` resolves when a held answer has come back from it.
+ */
+function heldClient(client: GetSecretValueClient) {
+  let gate: Promise<void> | undefined;
+  let open = (): void => undefined;
+  let answered = (): void => undefined;
+  const held = {
+    received: Promise.resolve(),
+    async send(command: GetSecretValueCommand): Promise<GetSecretValueCommandOutput> {
+      const answer = await client.send(command);
+      if (gate !== undefined) {
+        answered();
+        await gate;
+      }
+      return answer;
+    },
+    hold(): void {
+      gate = new Promise((resolve) => (open = resolve));
+      held.received = new Promise((resolve) => (answered = resolve));
+    },
+    release(): void {
+      gate = undefined;
+      open();
+    },
+  };
+  return held;
+}
 
 describe("parseDatabaseCredentials", () => {
   test("returns the connection keys, with a numeric port", () => {
@@ -111,8 +126,8 @@ describe("parseDatabaseCredentials", () => {
 
 describe("connectWithSecret", () => {
   test("connects with the cached credentials, reading Secrets Manager once", async () => {
-    const { sm, cache } = setup();
-    const db = database(() => "old", MYSQL_ACCESS_DENIED);
+    const { cache } = await setup();
+    const db = database("old", MYSQL_ACCESS_DENIED);
 
     await expect(connectWithSecret(cache, "app/db", db.connect)).resolves.toBe("connection as app");
     await expect(connectWithSecret(cache, "app/db", db.connect)).resolves.toBe("connection as app");
@@ -121,17 +136,14 @@ describe("connectWithSecret", () => {
   });
 
   test.each([
-    ["mysql2", MYSQL_ACCESS_DENIED],
-    ["pg 28P01", () => pgError("28P01")],
-    ["pg 28000", () => pgError("28000")],
-  ])("after a rotation, a %s authentication error forces one refresh and one retry", async (_driver, authError) => {
-    const { sm, cache } = setup();
-    let password = "old";
-    const db = database(() => password, authError);
+    ["mysql2 ER_ACCESS_DENIED_ERROR", MYSQL_ACCESS_DENIED],
+    ["pg 28P01", PG_PASSWORD_REJECTED],
+  ])("after a rotation, a rejected password (%s) forces one refresh and one retry", async (_driver, loginError) => {
+    const { cache } = await setup();
+    const db = database("old", loginError);
     await connectWithSecret(cache, "app/db", db.connect);
 
-    password = "new";
-    sm.put("app/db", databaseSecret({ password: "new" }));
+    await rotateTo(db, "new");
     await expect(connectWithSecret(cache, "app/db", db.connect)).resolves.toBe("connection as app");
     expect(db.attempts).toEqual(["old", "old", "new"]);
     expect(sm.calls()).toBe(2);
@@ -140,15 +152,25 @@ describe("connectWithSecret", () => {
     expect(sm.calls()).toBe(2);
   });
 
+  test("a login refused for another reason (pg 28000) comes back at once, without a call", async () => {
+    const { cache } = await setup();
+    const db = database("old", PG_LOGIN_REFUSED);
+    await connectWithSecret(cache, "app/db", db.connect);
+
+    await rotateTo(db, "new");
+    await expect(connectWithSecret(cache, "app/db", db.connect)).rejects.toMatchObject({ code: "28000" });
+    expect(db.attempts).toEqual(["old", "old"]);
+    expect(sm.calls()).toBe(1);
+  });
+
   test("retries exactly once: a second authentication error propagates", async () => {
-    const { sm, cache } = setup();
-    const second = pgError("28P01");
-    const errors = [pgError("28P01"), second];
-    sm.put("app/db", databaseSecret({ password: "old" }));
+    const { cache } = await setup();
+    const second = PG_PASSWORD_REJECTED();
+    const errors = [PG_PASSWORD_REJECTED(), second];
     const attempts: string[] = [];
     const connect = async (credentials: DatabaseCredentials): Promise<never> => {
       attempts.push(credentials.password);
-      sm.put("app/db", databaseSecret({ password: `v${attempts.length + 1}` }));
+      await sm.put("app/db", databaseSecret({ password: `v${attempts.length + 1}` }));
       throw errors.shift();
     };
 
@@ -158,7 +180,7 @@ describe("connectWithSecret", () => {
   });
 
   test("when the refreshed secret is unchanged, the authentication error is rethrown without a retry", async () => {
-    const { sm, cache } = setup();
+    const { cache } = await setup();
     const denied = MYSQL_ACCESS_DENIED();
     const connect = jest.fn(async () => {
       throw denied;
@@ -169,13 +191,14 @@ describe("connectWithSecret", () => {
     expect(sm.calls()).toBe(2);
   });
 
-  test("uses a value another caller already refreshed, without another call", async () => {
-    const { sm, cache } = setup();
-    let password = "old";
-    const db = database(() => password, MYSQL_ACCESS_DENIED);
+  test.each([
+    ["a rejected password (mysql2)", MYSQL_ACCESS_DENIED],
+    ["a login refused for another reason (pg 28000)", PG_LOGIN_REFUSED],
+  ])("after %s, uses a value another caller has already read, without another call", async (_case, loginError) => {
+    const { cache } = await setup();
+    const db = database("old", loginError);
     await connectWithSecret(cache, "app/db", db.connect);
-    password = "new";
-    sm.put("app/db", databaseSecret({ password: "new" }));
+    await rotateTo(db, "new");
 
     const connect = async (credentials: DatabaseCredentials): Promise<string> => {
       if (credentials.password === "old") {
@@ -188,40 +211,78 @@ describe("connectWithSecret", () => {
   });
 
   test("concurrent authentication failures share one refresh", async () => {
-    const { sm, cache } = setup();
-    let password = "old";
-    const db = database(() => password, () => pgError("28P01"));
+    const { cache } = await setup();
+    const db = database("old", PG_PASSWORD_REJECTED);
     await connectWithSecret(cache, "app/db", db.connect);
-    password = "new";
-    sm.put("app/db", databaseSecret({ password: "new" }));
+    await rotateTo(db, "new");
 
     const results = await Promise.all(Array.from({ length: 8 }, () => connectWithSecret(cache, "app/db", db.connect)));
     expect(results).toEqual(Array(8).fill("connection as app"));
     expect(sm.calls()).toBe(2);
   });
 
-  test("a connection that starts after a rotation succeeds with one retry, even behind a refresh read before it", async () => {
-    const { sm, cache } = setup();
-    let password = "old";
-    const db = database(() => password, () => pgError("28P01"));
+  test.each([
+    ["one after the other, 1 ms apart", false],
+    ["all at once", true],
+  ])(
+    "1,000 rejected passwords within one interval (%s) cost one refresh; a rotation after the interval is picked up at its first failure",
+    async (_case, concurrent) => {
+      const { clock, cache } = await setup();
+      // The password was changed behind the secret's back: every login is rejected.
+      const db = database("changed by hand", MYSQL_ACCESS_DENIED);
+      const attempt = () => connectWithSecret(cache, "app/db", db.connect).then(
+        () => "connected",
+        (error: unknown) => (error as { code?: unknown }).code,
+      );
+
+      let outcomes: unknown[] = [];
+      if (concurrent) {
+        outcomes = await Promise.all(Array.from({ length: 1_000 }, attempt));
+      } else {
+        for (let n = 0; n < 1_000; n += 1) {
+          outcomes.push(await attempt());
+          clock.advance(1);
+        }
+      }
+      expect(outcomes).toEqual(Array(1_000).fill("ER_ACCESS_DENIED_ERROR"));
+      // The first read, and one forced refresh that found the same value.
+      expect(sm.calls()).toBe(2);
+      expect(db.attempts).toHaveLength(1_000);
+
+      await rotateTo(db, "new");
+      clock.advance(DEFAULT_FORCE_REFRESH_INTERVAL_MS);
+      await expect(attempt()).resolves.toBe("connected");
+      expect(db.attempts.slice(-2)).toEqual(["old", "new"]);
+      expect(sm.calls()).toBe(3);
+    },
+  );
+
+  test("after a refresh inside a single-user rotation's window, the new password is read once the interval has passed", async () => {
+    const client = heldClient(sm.client());
+    const { clock, cache } = await setup(client);
+    const db = database("old", PG_PASSWORD_REJECTED);
     await connectWithSecret(cache, "app/db", db.connect);
 
-    // Single user, inside the window: the database has the new password, AWSCURRENT not yet.
-    password = "new";
-    const release = sm.hold();
+    // Inside the window: the database has the new password, AWSCURRENT not yet.
+    db.password = "new";
+    client.hold();
     const inWindow = connectWithSecret(cache, "app/db", db.connect);
-    await new Promise((resolve) => setImmediate(resolve)); // its forced refresh read "old" and is in flight
+    await client.received; // its forced refresh has read "old"
     expect(sm.calls()).toBe(2);
-    sm.put("app/db", databaseSecret({ password: "new" })); // finishSecret
+    await rotateTo(db, "new"); // finishSecret
     const afterRotation = connectWithSecret(cache, "app/db", db.connect); // joins that refresh
-    release();
+    client.release();
 
-    // The connection inside the window fails without a retry: AWSCURRENT was unchanged.
+    // Neither retries: the shared refresh returned the value they used, and a second
+    // forced refresh within the interval makes no call.
     await expect(inWindow).rejects.toMatchObject({ code: "28P01" });
-    // The one after the rotation got "old" from the shared refresh, failed once, and its
-    // own refresh, started after its failure, read "new".
-    await expect(afterRotation).resolves.toBe("connection as app");
-    expect(db.attempts).toEqual(["old", "old", "old", "new"]);
+    await expect(afterRotation).rejects.toMatchObject({ code: "28P01" });
+    expect(db.attempts).toEqual(["old", "old", "old"]);
+    expect(sm.calls()).toBe(2);
+
+    clock.advance(DEFAULT_FORCE_REFRESH_INTERVAL_MS);
+    await expect(connectWithSecret(cache, "app/db", db.connect)).resolves.toBe("connection as app");
+    expect(db.attempts.slice(3)).toEqual(["old", "new"]);
     expect(sm.calls()).toBe(3);
   });
 
@@ -230,7 +291,7 @@ describe("connectWithSecret", () => {
     ["mysql2 ER_DBACCESS_DENIED_ERROR (1044)", MYSQL_DB_ACCESS_DENIED],
     ["pg 3D000 (no such database)", () => pgError("3D000")],
   ])("%s is rethrown unchanged, without a refresh", async (_case, makeError) => {
-    const { sm, cache } = setup();
+    const { cache } = await setup();
     const error = makeError();
     const connect = jest.fn(async () => {
       throw error;
@@ -241,21 +302,21 @@ describe("connectWithSecret", () => {
     expect(sm.calls()).toBe(1);
   });
 
-  test("honours a custom isAuthError", async () => {
-    const { sm, cache } = setup();
+  test("honours a custom loginFailureOf", async () => {
+    const { cache } = await setup();
     const custom = new Error("login rejected");
-    const db = database(() => "new", () => custom);
+    const db = database("new", () => custom);
     await cache.get("app/db");
-    sm.put("app/db", databaseSecret({ password: "new" }));
+    await sm.put("app/db", databaseSecret({ password: "new" }));
 
-    const options = { isAuthError: (error: unknown) => error === custom };
+    const options = { loginFailureOf: (error: unknown) => (error === custom ? ("password-rejected" as const) : undefined) };
     await expect(connectWithSecret(cache, "app/db", db.connect, options)).resolves.toBe("connection as app");
     expect(db.attempts).toEqual(["old", "new"]);
   });
 
   test("a secret missing keys fails before connecting, naming the keys only", async () => {
-    const { sm, cache } = setup();
-    sm.put("app/new", databaseSecret({ password: undefined, host: undefined }));
+    const { cache } = await setup();
+    await sm.put("app/new", databaseSecret({ password: undefined, host: undefined }));
     const connect = jest.fn(async () => "never");
 
     const error = await connectWithSecret(cache, "app/new", connect).catch((e: unknown) => e);

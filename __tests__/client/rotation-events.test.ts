@@ -1,14 +1,14 @@
 import { handleRotationEvent } from "../../client/rotation-events";
 import { SecretCache } from "../../client/secret-cache";
-import { arnOf, fakeSecretsManager, manualClock } from "./fake-secrets-manager";
+import { manualClock, useSecretsManager } from "./fixtures";
 
-const ARN = arnOf("app/db");
+const sm = useSecretsManager();
 
 /**
  * A RotationSucceeded event as EventBridge delivers it: a CloudTrail service event with
  * empty `resources`, null `requestParameters` and the ARN in `additionalEventData`.
  */
-function rotationEvent(eventName = "RotationSucceeded", detail: Record<string, unknown> = {}) {
+function rotationEvent(arn: string, eventName = "RotationSucceeded", detail: Record<string, unknown> = {}) {
   return {
     version: "0",
     id: "4f0c7e35-6f7c-2a8e-1f23-0d6e4a0b9c11",
@@ -29,7 +29,7 @@ function rotationEvent(eventName = "RotationSucceeded", detail: Record<string, u
       userAgent: "secretsmanager.amazonaws.com",
       requestParameters: null,
       responseElements: null,
-      additionalEventData: { SecretId: ARN },
+      additionalEventData: { SecretId: arn },
       eventID: "b1f2a3c4-d5e6-4f70-8a9b-0c1d2e3f4a5b",
       readOnly: false,
       eventType: "AwsServiceEvent",
@@ -66,85 +66,87 @@ function sqsRecord(body: unknown) {
   };
 }
 
+/** A cache that has read the secret app/db by name; its ARN. */
 async function cachedSecret() {
-  const sm = fakeSecretsManager();
-  const cache = new SecretCache({ client: sm.client, now: manualClock().now });
-  sm.put("app/db", "v1");
+  const cache = new SecretCache({ client: sm.client(), now: manualClock().now });
+  const arn = await sm.put("app/db", "v1");
   await cache.get("app/db");
-  return { sm, cache };
+  return { cache, arn };
 }
 
+/** The stand-in's ARN of a secret it does not hold (its suffix is its own). */
+const OTHER_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:other-AbCdEf";
+
 describe("handleRotationEvent", () => {
-  test.each([
-    ["the EventBridge event", rotationEvent()],
-    ["its JSON text", JSON.stringify(rotationEvent())],
-    ["an SNS notification", snsNotification(rotationEvent())],
-    ["a Lambda SNS record", { EventSource: "aws:sns", Sns: snsNotification(rotationEvent()) }],
-    ["an SQS record with raw delivery", sqsRecord(rotationEvent())],
-    ["an SQS record carrying an SNS notification", sqsRecord(snsNotification(rotationEvent()))],
-    ["the JSON text of that SQS record", JSON.stringify(sqsRecord(snsNotification(rotationEvent())))],
+  test.each<[string, (arn: string) => unknown]>([
+    ["the EventBridge event", (arn) => rotationEvent(arn)],
+    ["its JSON text", (arn) => JSON.stringify(rotationEvent(arn))],
+    ["an SNS notification", (arn) => snsNotification(rotationEvent(arn))],
+    ["a Lambda SNS record", (arn) => ({ EventSource: "aws:sns", Sns: snsNotification(rotationEvent(arn)) })],
+    ["an SQS record with raw delivery", (arn) => sqsRecord(rotationEvent(arn))],
+    ["an SQS record carrying an SNS notification", (arn) => sqsRecord(snsNotification(rotationEvent(arn)))],
+    ["the JSON text of that SQS record", (arn) => JSON.stringify(sqsRecord(snsNotification(rotationEvent(arn))))],
     [
       "a message from the SDK's ReceiveMessage",
-      { MessageId: "m-1", ReceiptHandle: "r-1", Body: JSON.stringify(snsNotification(rotationEvent())) },
+      (arn) => ({ MessageId: "m-1", ReceiptHandle: "r-1", Body: JSON.stringify(snsNotification(rotationEvent(arn))) }),
     ],
   ])("%s invalidates a secret cached by name", async (_case, message) => {
-    const { sm, cache } = await cachedSecret();
-    sm.put("app/db", "v2");
+    const { cache, arn } = await cachedSecret();
+    await sm.put("app/db", "v2");
 
-    expect(handleRotationEvent(cache, message)).toEqual({ action: "invalidated", secretId: ARN, entriesDropped: 1 });
+    expect(handleRotationEvent(cache, message(arn))).toEqual({ action: "invalidated", secretId: arn, entriesDropped: 1 });
     await expect(cache.get("app/db")).resolves.toBe("v2");
     expect(sm.calls()).toBe(2);
   });
 
-  test.each([
-    ["detail.serviceEventDetails.secretId", { additionalEventData: undefined, serviceEventDetails: { secretId: ARN } }],
-    ["detail.requestParameters.secretId", { additionalEventData: undefined, requestParameters: { secretId: ARN } }],
+  test.each<[string, (arn: string) => Record<string, unknown>]>([
+    ["detail.serviceEventDetails.secretId", (arn) => ({ additionalEventData: undefined, serviceEventDetails: { secretId: arn } })],
+    ["detail.requestParameters.secretId", (arn) => ({ additionalEventData: undefined, requestParameters: { secretId: arn } })],
   ])("finds the secret in %s", async (_case, detail) => {
-    const { cache } = await cachedSecret();
-    expect(handleRotationEvent(cache, rotationEvent("RotationSucceeded", detail))).toEqual({
+    const { cache, arn } = await cachedSecret();
+    expect(handleRotationEvent(cache, rotationEvent(arn, "RotationSucceeded", detail(arn)))).toEqual({
       action: "invalidated",
-      secretId: ARN,
+      secretId: arn,
       entriesDropped: 1,
     });
   });
 
   test("finds the secret in resources", async () => {
-    const { cache } = await cachedSecret();
-    const event = { ...rotationEvent("RotationSucceeded", { additionalEventData: undefined }), resources: [ARN] };
-    expect(handleRotationEvent(cache, event)).toEqual({ action: "invalidated", secretId: ARN, entriesDropped: 1 });
+    const { cache, arn } = await cachedSecret();
+    const event = { ...rotationEvent(arn, "RotationSucceeded", { additionalEventData: undefined }), resources: [arn] };
+    expect(handleRotationEvent(cache, event)).toEqual({ action: "invalidated", secretId: arn, entriesDropped: 1 });
   });
 
   test("reports 0 entries for a secret this process never read", async () => {
     const { cache } = await cachedSecret();
-    const event = rotationEvent("RotationSucceeded", { additionalEventData: { SecretId: arnOf("other") } });
-    expect(handleRotationEvent(cache, event)).toEqual({
+    expect(handleRotationEvent(cache, rotationEvent(OTHER_ARN))).toEqual({
       action: "invalidated",
-      secretId: arnOf("other"),
+      secretId: OTHER_ARN,
       entriesDropped: 0,
     });
   });
 
-  test.each([
-    ["RotationStarted", rotationEvent("RotationStarted"), "RotationStarted is not RotationSucceeded"],
-    ["RotationFailed", sqsRecord(rotationEvent("RotationFailed")), "RotationFailed is not RotationSucceeded"],
-    ["another service", { ...rotationEvent(), source: "aws.rds" }, "not a Secrets Manager event"],
-    ["an event without eventName", { ...rotationEvent(), detail: {} }, "no eventName"],
+  test.each<[string, (arn: string) => unknown, string]>([
+    ["RotationStarted", (arn) => rotationEvent(arn, "RotationStarted"), "RotationStarted is not RotationSucceeded"],
+    ["RotationFailed", (arn) => sqsRecord(rotationEvent(arn, "RotationFailed")), "RotationFailed is not RotationSucceeded"],
+    ["another service", (arn) => ({ ...rotationEvent(arn), source: "aws.rds" }), "not a Secrets Manager event"],
+    ["an event without eventName", (arn) => ({ ...rotationEvent(arn), detail: {} }), "no eventName"],
     [
       "a rotation naming no secret",
-      rotationEvent("RotationSucceeded", { additionalEventData: null }),
+      (arn) => rotationEvent(arn, "RotationSucceeded", { additionalEventData: null }),
       "RotationSucceeded event names no secret",
     ],
-    ["a body that is not JSON", sqsRecord("hello"), "not an EventBridge event, SNS notification or SQS record"],
-    ["an unknown object", { Records: [] }, "not an EventBridge event, SNS notification or SQS record"],
-    ["null", null, "not an EventBridge event, SNS notification or SQS record"],
+    ["a body that is not JSON", () => sqsRecord("hello"), "not an EventBridge event, SNS notification or SQS record"],
+    ["an unknown object", () => ({ Records: [] }), "not an EventBridge event, SNS notification or SQS record"],
+    ["null", () => null, "not an EventBridge event, SNS notification or SQS record"],
     [
       "envelopes nested too deep",
-      sqsRecord(sqsRecord(snsNotification(sqsRecord(rotationEvent())))),
+      (arn) => sqsRecord(sqsRecord(snsNotification(sqsRecord(rotationEvent(arn))))),
       "not an EventBridge event, SNS notification or SQS record",
     ],
   ])("ignores %s", async (_case, message, reason) => {
-    const { sm, cache } = await cachedSecret();
-    expect(handleRotationEvent(cache, message)).toEqual({ action: "ignored", reason });
+    const { cache, arn } = await cachedSecret();
+    expect(handleRotationEvent(cache, message(arn))).toEqual({ action: "ignored", reason });
     await cache.get("app/db");
     expect(sm.calls()).toBe(1);
   });

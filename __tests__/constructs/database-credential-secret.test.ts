@@ -2,14 +2,15 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { type TerraformStack, Token } from "cdktf";
+import { type TerraformStack, Testing, Token } from "cdktf";
 import {
   DatabaseCredentialSecret,
   type DatabaseCredentialSecretProps,
 } from "../../constructs/database-credential-secret";
-import type { RotationFunction } from "../../constructs/rotation-function";
+import { KeyValueSecret } from "../../constructs/key-value-secret";
+import { RotationFunction } from "../../constructs/rotation-function";
 import type { RotationStrategy } from "../../shared/secret-contract";
-import { allKeys, KEY_ARN, rotationFunction, type TestBundle, writeTestBundle } from "./rotation-fixtures";
+import { allKeys, KEY_ARN, rotationFunction, rotationFunctionProps, type TestBundle, writeTestBundle } from "./rotation-fixtures";
 import {
   onlyResource,
   referenceTo,
@@ -155,23 +156,26 @@ describe("DatabaseCredentialSecret", () => {
   });
 
   describe("the rotation", () => {
-    test("rotates at once with the function, every 30 days by default, after the seed and the permissions", () => {
+    test("rotates at once with the function, every 30 days by default, after everything the first rotation uses", () => {
       const { json } = synth();
-      const name = (type: string) => `${type}.${Object.keys(json.resource?.[type] ?? {})[0]}`;
-      const rotatedSecretsPolicy = Object.entries(json.resource?.aws_iam_role_policy ?? {}).find(
-        ([, p]) => p.name === "rotated-secrets",
-      )?.[0];
-      expect(onlyResource(json, "aws_secretsmanager_secret_rotation")).toEqual({
+      const all = (type: string) => Object.keys(json.resource?.[type] ?? {}).map((name) => `${type}.${name}`);
+      const rotation = onlyResource(json, "aws_secretsmanager_secret_rotation");
+      expect(rotation).toEqual({
         secret_id: referenceTo(json, "aws_secretsmanager_secret", 0, "id"),
         rotation_lambda_arn: referenceTo(json, "aws_lambda_function", 0, "arn"),
         rotate_immediately: true,
         rotation_rules: { automatically_after_days: 30 },
-        depends_on: [
-          name("aws_secretsmanager_secret_version"),
-          name("aws_lambda_permission"),
-          `aws_iam_role_policy.${rotatedSecretsPolicy}`,
-        ],
+        depends_on: expect.any(Array),
       });
+      // The seed, both policies of the role, the invoke permission and the function's egress rules.
+      expect([...rotation.depends_on].sort()).toEqual(
+        [
+          ...all("aws_secretsmanager_secret_version"),
+          ...all("aws_iam_role_policy"),
+          ...all("aws_lambda_permission"),
+          ...all("aws_vpc_security_group_egress_rule"),
+        ].sort(),
+      );
     });
 
     test("also waits for the given prerequisites, such as the database's ingress rule", () => {
@@ -180,8 +184,8 @@ describe("DatabaseCredentialSecret", () => {
       const ingress = new SecurityGroup(stack, "Prerequisite", {});
       new DatabaseCredentialSecret(stack, "AppUser", props(fn, { rotationDependsOn: [ingress] }));
       const rotation = onlyResource(synthesize(stack).json, "aws_secretsmanager_secret_rotation");
-      expect(rotation.depends_on).toHaveLength(4);
-      expect(rotation.depends_on[3]).toMatch(/^aws_security_group\.Prerequisite/);
+      expect(rotation.depends_on).toHaveLength(7);
+      expect(rotation.depends_on[6]).toMatch(/^aws_security_group\.Prerequisite/);
     });
 
     // rotation_rules is compared exactly: no automatically_after_days beside the expression, no unasked window.
@@ -202,14 +206,70 @@ describe("DatabaseCredentialSecret", () => {
     test("grants the function rotation of exactly this secret, reading the master secret, through the key", () => {
       const { json } = synth({ kmsKeyArn: KEY_ARN });
       const policy = resources(json, "aws_iam_role_policy").find((p) => p.name === "rotated-secrets");
-      const secretArn = referenceTo(json, "aws_secretsmanager_secret", 0, "arn");
       const statements = statementsOf(policy?.policy);
+      const secretPattern = expect.stringMatching(/:secret:tutorials\/mytestdatabaseinstance\/appuser-\?{6}$/);
       expect(statements.map((s) => [s.Sid, s.Resource])).toEqual([
-        ["RotateSecrets", [secretArn]],
+        ["RotateSecrets", [secretPattern]],
         ["ReadMasterSecrets", [MASTER_ARN]],
         ["UseKeysThroughSecretsManager", [KEY_ARN]],
       ]);
-      expect(statements[2].Condition?.StringEquals?.["kms:EncryptionContext:SecretARN"]).toEqual([secretArn, MASTER_ARN]);
+      expect(statements[2].Condition?.StringLike?.["kms:EncryptionContext:SecretARN"]).toEqual([secretPattern, MASTER_ARN]);
+    });
+
+    test("binds the function to the user, its privileges and its database, as the seed describes them", () => {
+      const stack = testStack();
+      const fn = rotationFunction(stack, bundle);
+      const grant = jest.spyOn(fn, "grantRotation");
+      new DatabaseCredentialSecret(stack, "AppUser", props(fn, { kmsKeyArn: KEY_ARN }));
+      expect(grant).toHaveBeenCalledWith({
+        secretName: "tutorials/mytestdatabaseinstance/appuser",
+        databaseKey: "mytestdatabaseinstance",
+        database: {
+          engine: "mysql",
+          host: "mytestdatabaseinstance.abcdefghijkl.us-east-1.rds.amazonaws.com",
+          port: 3306,
+          dbname: "tutorial",
+          masterSecretArn: MASTER_ARN,
+          tls: true,
+        },
+        username: "appuser",
+        privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+        kmsKeyArn: KEY_ARN,
+      });
+    });
+
+    test("refuses a name whose secret another function's role would reach, or that widens its own over another secret", () => {
+      const stack = testStack();
+      const alternating = rotationFunction(stack, bundle);
+      const single = new RotationFunction(
+        stack,
+        "Single",
+        rotationFunctionProps(bundle, { functionName: "dev-rotate-single", strategy: "single-user" }),
+      );
+      const user = (fn: RotationFunction, secretName: string, username: string) =>
+        new DatabaseCredentialSecret(stack, `${secretName} as ${username}`, props(fn, { secretName, username }));
+      user(alternating, "app/users/a1", "a1");
+      user(alternating, "app/users/a2", "a2");
+      user(single, "app/users/s1", "s1");
+      expect(() => user(alternating, "app/users/b1", "b1")).toThrow(
+        'secretName is "app/users/b1", which widens the ARN pattern of rotation function dev-rotate-alternating to "app/users/*", ' +
+          'reaching the secret "app/users/s1" that it does not rotate',
+      );
+      expect(() => user(single, "app/users/a3", "a3")).toThrow(
+        'secretName is "app/users/a3", which the ARN pattern "app/users/a*" of rotation function dev-rotate-alternating reaches',
+      );
+      expect(() => user(single, "app/users/s1", "s2")).toThrow('secretName is "app/users/s1", already bound to this function');
+    });
+
+    test("fails synth when a secret created after the grants lies under a function's pattern", () => {
+      const stack = testStack();
+      const fn = rotationFunction(stack, bundle);
+      for (const n of [1, 2]) new DatabaseCredentialSecret(stack, `User${n}`, props(fn, { secretName: `app/user${n}`, username: `u${n}` }));
+      new KeyValueSecret(stack, "Notes", { secretName: "app/user-notes", description: "notes", recoveryWindowDays: 7 });
+      expect(() => Testing.synth(stack, true)).toThrow(
+        'secretName is "app/user-notes", which the ARN pattern "app/user*" of rotation function dev-rotate-alternating reaches; ' +
+          "allowed: a name outside the name paths and name starts of the secrets that function rotates",
+      );
     });
   });
 

@@ -135,14 +135,31 @@ describe("EncryptionKey", () => {
       });
     });
 
-    it("lets EventBridge publish to encrypted topics without the aws:Source* conditions SNS does not pass for it", () => {
+    it("lets EventBridge publish to encrypted topics, only for this account's rules whenever the request names its source", () => {
       const events = statement(keyPolicy(), "EventBridgeUsesKeyForEncryptedTopics");
       expect(events.Principal).toEqual({ Service: "events.amazonaws.com" });
       expect(events.Action).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
-      expect(events.Condition).toBeUndefined();
+      expect(events.Condition).toEqual({
+        StringEqualsIfExists: { "aws:SourceAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\.\w+\.account_id\}$/) },
+        ArnLikeIfExists: {
+          "aws:SourceArn": expect.stringMatching(
+            /^arn:\$\{data\.aws_partition\.\w+\.partition\}:events:\$\{data\.aws_region\.\w+\.region\}:\$\{data\.aws_caller_identity\.\w+\.account_id\}:rule\/\*$/,
+          ),
+        },
+      });
       // No other statement grants EventBridge anything, so no condition narrows its grant either.
       const others = keyPolicy().filter((s) => s.Sid !== "EventBridgeUsesKeyForEncryptedTopics");
       expect(JSON.stringify(others)).not.toContain("events.amazonaws.com");
+    });
+
+    it("lets the account's principals use the key through Lambda, to encrypt functions' environments", () => {
+      const lambda = statement(keyPolicy(), "AccountUsesKeyViaLambdaForFunctionEnvironments");
+      expect(lambda.Principal).toEqual({ AWS: expect.stringMatching(/:root$/) });
+      expect(lambda.Action).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:CreateGrant", "kms:DescribeKey"]);
+      expect(lambda.Condition?.StringEquals?.["kms:ViaService"]).toMatch(
+        /^lambda\.\$\{data\.aws_region\.\w+\.region\}\.\$\{data\.aws_partition\.\w+\.dns_suffix\}$/,
+      );
+      expect(lambda.Condition?.StringEquals?.["kms:CallerAccount"]).toMatch(/account_id\}$/);
     });
   });
 
@@ -162,6 +179,21 @@ describe("EncryptionKey", () => {
   });
 
   describe("keyUseThroughSecretsManager", () => {
+    it("matches the secrets as patterns when asked, keeping the service exact", () => {
+      const patterns = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/*"];
+      const statement = keyUseThroughSecretsManager(testStack(), {
+        Sid: "Decrypt",
+        Action: "kms:Decrypt",
+        Resource: EXISTING_KEY_ARN,
+        secretArns: patterns,
+        secretArnsMatch: "StringLike",
+      });
+      expect(statement.Condition).toEqual({
+        StringEquals: { "kms:ViaService": expect.stringMatching(/^secretsmanager\./) },
+        StringLike: { "kms:EncryptionContext:SecretARN": patterns },
+      });
+    });
+
     it("allows the key only through Secrets Manager in the stack's region, for the given secrets", () => {
       const stack = testStack();
       const secrets = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/a-AbCdEf"];

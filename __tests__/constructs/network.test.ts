@@ -98,7 +98,7 @@ describe("Network", () => {
         expect(synthesized).not.toHaveResourceWithProperties(DefaultNetworkAcl, { subnet_ids: expect.anything() });
       });
 
-      it("also admits the internet's responses behind NAT gateways, but never SSH or RDP", () => {
+      it("also admits the internet's responses behind NAT gateways: every port a NAT gateway translates to but 3389 (Security Hub EC2.21)", () => {
         const { json } = build(newNetwork({ secretsManagerAccess: "nat-gateway", cidrBlock: "172.16.0.0/20" }));
         const acl = onlyResource(json, "aws_default_network_acl");
         const fromInternet = (rule: { cidr_block: string }) => rule.cidr_block === "0.0.0.0/0";
@@ -117,19 +117,19 @@ describe("Network", () => {
             icmp_code: 4,
           },
         ]);
-        // Every TCP port a NAT gateway translates to is admitted, except RDP's.
+        // NAT gateways translate to source ports 1024-65535; nothing below is admitted, nor 3389 (EC2.21).
         const admitted = (port: number) =>
           acl.ingress.some(
             (rule: { protocol: string; from_port: number; to_port: number; cidr_block: string }) =>
               fromInternet(rule) && rule.protocol === "tcp" && rule.from_port <= port && port <= rule.to_port
           );
-        expect([22, 1023, 1024, 3388, 3389, 3390, 65535].map((port) => [port, admitted(port)])).toEqual([
+        expect([22, 443, 1023, 1024, 3389, 32768, 65535].map((port) => [port, admitted(port)])).toEqual([
           [22, false],
+          [443, false],
           [1023, false],
           [1024, true],
-          [3388, true],
           [3389, false],
-          [3390, true],
+          [32768, true],
           [65535, true],
         ]);
         expect(acl.egress).toEqual([allowAll("0.0.0.0/0")]);

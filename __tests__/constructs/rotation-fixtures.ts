@@ -1,31 +1,23 @@
-import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { TerraformStack } from "cdktf";
-import { strToU8, zipSync } from "fflate";
 import { RotationFunction, type RotationFunctionProps } from "../../constructs/rotation-function";
 import type { RotationBundle } from "../../constructs/rotation-bundle";
 
-/** A tiny real zip in a temporary directory, standing in for the rotation function's bundle. */
+/** A tiny function in a temporary directory, standing in for the rotation function's bundle. */
 export interface TestBundle extends RotationBundle {
-  /** Deletes the temporary directory. */
+  /** Deletes the temporary directory, with the deployment packages made from the bundle. */
   remove(): void;
 }
 
+export const TEST_BUNDLE_CODE = "exports.handler = async () => {};\n";
+
 export function writeTestBundle(): TestBundle {
   const dir = mkdtempSync(path.join(tmpdir(), "rotation-bundle-"));
-  const zipPath = path.join(dir, "rotation-function.zip");
-  const bytes = zipSync(
-    { "index.js": strToU8("exports.handler = async () => {};\n") },
-    { mtime: new Date("2000-01-01T00:00:00Z") },
-  );
-  writeFileSync(zipPath, bytes);
-  return {
-    zipPath,
-    sha256Base64: createHash("sha256").update(bytes).digest("base64"),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  const codePath = path.join(dir, "index.js");
+  writeFileSync(codePath, TEST_BUNDLE_CODE);
+  return { codePath, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export const VPC_ID = "vpc-0a1b2c3d";
@@ -42,7 +34,7 @@ export function rotationFunctionProps(
   return {
     functionName: "dev-rotate-alternating",
     strategy: "alternating-users",
-    bundle: { zipPath: bundle.zipPath, sha256Base64: bundle.sha256Base64 },
+    bundle: { codePath: bundle.codePath },
     logRetentionDays: 14,
     vpcId: VPC_ID,
     subnetIds: SUBNET_IDS,

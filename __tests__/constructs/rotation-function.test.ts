@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
@@ -6,15 +7,19 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformVariable, Testing, Token } from "cdktf";
+import { type TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
+import { strFromU8, unzipSync } from "fflate";
 import type { PolicyStatement } from "../../constructs/policy-document";
-import type { RotationFunctionProps } from "../../constructs/rotation-function";
+import type { RotationFunction, RotationFunctionProps, RotationTarget } from "../../constructs/rotation-function";
+import { parseDatabaseBindings, parseSecretBindings } from "../../shared/rotation-binding";
+import { evaluateJsonencode } from "../support/terraform-expressions";
 import {
   DATABASE_SG,
   ENDPOINT_SG,
   KEY_ARN,
   rotationFunction,
   SUBNET_IDS,
+  TEST_BUNDLE_CODE,
   type TestBundle,
   VPC_ID,
   writeTestBundle,
@@ -61,15 +66,32 @@ function policyNamed(json: SynthesizedStack, name: string): PolicyStatement[] {
   return statementsOf(policy?.policy);
 }
 
+function sha256Base64(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("base64");
+}
+
+/** The stack's JSON and the entries of its function's deployment package, as `cdktf synth` writes them. */
+function fullSynth(stack: TerraformStack): { json: SynthesizedStack; packageEntries: Record<string, Uint8Array> } {
+  const outdir = Testing.fullSynth(stack);
+  try {
+    const stackDir = path.join(outdir, "stacks", "test");
+    const json = JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+    const zip = readFileSync(path.join(stackDir, onlyResource(json, "aws_lambda_function").filename));
+    return { json, packageEntries: unzipSync(zip) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
 describe("RotationFunction", () => {
   describe("the Lambda function", () => {
-    test("has the defaults: Node.js 22 on arm64, 256 MB, 60 s, X-Ray, JSON logs to its own group", () => {
+    test("has the defaults: Node.js 24 on arm64, 256 MB, 60 s, X-Ray, JSON logs to its own group", () => {
       const { synthesized, json } = synth();
       const fn = onlyResource(json, "aws_lambda_function");
       expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
         function_name: "dev-rotate-alternating",
         handler: "index.handler",
-        runtime: "nodejs22.x",
+        runtime: "nodejs24.x",
         architectures: ["arm64"],
         memory_size: 256,
         timeout: 60,
@@ -90,7 +112,7 @@ describe("RotationFunction", () => {
       }
     });
 
-    test("sets the strategy, the password length and the CA bundle, and no exclusion list unless configured", () => {
+    test("sets the strategy, the password length, the CA bundle and no database, and no exclusion list unless configured", () => {
       // `environment` is compared exactly: no EXCLUDE_CHARACTERS, no other variable.
       expect(synth().synthesized).toHaveResourceWithProperties(LambdaFunction, {
         environment: {
@@ -98,6 +120,7 @@ describe("RotationFunction", () => {
             ROTATION_STRATEGY: "alternating-users",
             PASSWORD_LENGTH: "32",
             DB_CA_BUNDLE: "/var/runtime/ca-cert.pem",
+            ROTATION_DATABASES: "${jsonencode({})}",
           },
         },
       });
@@ -106,22 +129,29 @@ describe("RotationFunction", () => {
     test("passes the configured runtime, timeout, password length and excluded characters", () => {
       const { synthesized } = synth({
         strategy: "single-user",
-        runtime: "nodejs24.x",
+        runtime: "nodejs22.x",
         timeoutSeconds: 120,
         passwordLength: 48,
         excludeCharacters: "/@\"'\\",
       });
       expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
-        runtime: "nodejs24.x",
+        runtime: "nodejs22.x",
         timeout: 120,
         environment: {
           variables: {
             ROTATION_STRATEGY: "single-user",
             PASSWORD_LENGTH: "48",
             DB_CA_BUNDLE: "/var/runtime/ca-cert.pem",
+            ROTATION_DATABASES: "${jsonencode({})}",
             EXCLUDE_CHARACTERS: "/@\"'\\",
           },
         },
+      });
+    });
+
+    test("encrypts its environment with the customer-managed key when one is given", () => {
+      expect(synth({ kmsKeyArn: KEY_ARN }).synthesized).toHaveResourceWithProperties(LambdaFunction, {
+        kms_key_arn: KEY_ARN,
       });
     });
 
@@ -131,23 +161,18 @@ describe("RotationFunction", () => {
       });
     });
 
-    test("references the zip by a path relative to the stack, with the given hash", () => {
-      const fn = onlyResource(synth().json, "aws_lambda_function");
-      expect(fn.source_code_hash).toBe(bundle.sha256Base64);
-      expect(path.isAbsolute(fn.filename)).toBe(false);
-      expect(fn.filename).toMatch(/^assets\/.+\/rotation-function\.zip$/);
-    });
-
-    test("copies the zip into the stack's directory at that relative path", () => {
+    test("references its deployment package by a path relative to the stack, with the package's hash", () => {
       const stack = testStack();
       rotationFunction(stack, bundle);
       const outdir = Testing.fullSynth(stack);
       try {
         const stackDir = path.join(outdir, "stacks", "test");
         const json = JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as SynthesizedStack;
-        const copied = path.join(stackDir, onlyResource(json, "aws_lambda_function").filename);
-        expect(existsSync(copied)).toBe(true);
-        expect(readFileSync(copied)).toEqual(readFileSync(bundle.zipPath));
+        const fn = onlyResource(json, "aws_lambda_function");
+        expect(path.isAbsolute(fn.filename)).toBe(false);
+        expect(fn.filename).toMatch(/^assets\/.+\/rotation-function\.zip$/);
+        const zip = readFileSync(path.join(stackDir, fn.filename));
+        expect(fn.source_code_hash).toBe(sha256Base64(zip));
       } finally {
         rmSync(outdir, { recursive: true, force: true });
       }
@@ -260,15 +285,28 @@ describe("RotationFunction", () => {
       });
     });
 
-    test("uses the * resource only for actions that support no other: ENI/subnet describe, passwords, traces", () => {
+    test("uses the * resource only for actions that support no other: ENI/subnet describe and traces, nothing of Secrets Manager", () => {
       const statements = policyNamed(synth().json, "rotation-function-base");
       const wildcard = statements.filter((s) => s.Resource === "*" || (Array.isArray(s.Resource) && s.Resource.includes("*")));
       expect(wildcard.map((s) => s.Action)).toEqual([
         ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
-        "secretsmanager:GetRandomPassword",
         ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
       ]);
-      expect(JSON.stringify(statements)).not.toMatch(/secretsmanager:(Get|Put|Describe|Update)Secret/);
+      expect(JSON.stringify(statements)).not.toContain("secretsmanager:");
+      expect(JSON.stringify(statements)).not.toContain("kms:");
+    });
+
+    test("may decrypt its environment's customer-managed key only through Lambda", () => {
+      const { json } = synth({ kmsKeyArn: KEY_ARN });
+      const region = dataReference(json, "aws_region", "region");
+      const suffix = dataReference(json, "aws_partition", "dns_suffix");
+      expect(policyNamed(json, "rotation-function-base").find((s) => s.Sid === "DecryptOwnEnvironmentThroughLambda")).toEqual({
+        Sid: "DecryptOwnEnvironmentThroughLambda",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: KEY_ARN,
+        Condition: { StringEquals: { "kms:ViaService": `lambda.${region}.${suffix}` } },
+      });
     });
 
     test("has no permission on any secret until a rotation is granted", () => {
@@ -278,17 +316,31 @@ describe("RotationFunction", () => {
   });
 
   describe("grantRotation", () => {
-    const SECRET_A = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/a-AbCdEf";
-    const SECRET_B = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/b-GhIjKl";
     const MASTER = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!db-0123-XyZaBc";
+    const OTHER_MASTER = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!db-4567-DeFgHi";
+    const database = { engine: "mysql", host: "db1.example.internal", port: 3306, dbname: "app", masterSecretArn: MASTER, tls: true } as const;
 
-    test("lets the function rotate exactly the granted secrets and read their master secret", () => {
+    function target(secretName: string, overrides: Partial<RotationTarget> = {}): RotationTarget {
+      return {
+        secretName,
+        databaseKey: "db1",
+        database,
+        username: secretName.replace(/\W/g, "_"),
+        privileges: ["SELECT"],
+        ...overrides,
+      };
+    }
+
+    function granted(...targets: RotationTarget[]): { stack: TerraformStack; fn: RotationFunction } {
       const stack = testStack();
       const fn = rotationFunction(stack, bundle);
-      const first = fn.grantRotation({ secretArn: SECRET_A, masterSecretArn: MASTER });
-      const second = fn.grantRotation({ secretArn: SECRET_B, masterSecretArn: MASTER });
-      expect(second).toBe(first);
-      const { json } = synthesize(stack);
+      for (const t of targets) fn.grantRotation(t);
+      return { stack, fn };
+    }
+
+    test("reaches the secrets by name: exactly, or by the start their names share within a path", () => {
+      const { json } = synthesize(granted(target("app/a"), target("app/b"), target("solo/x"), target("top")).stack);
+      const arn = (pattern: string) => accountArn(json, "secretsmanager", `secret:${pattern}`);
       expect(policyNamed(json, "rotated-secrets")).toEqual([
         {
           Sid: "RotateSecrets",
@@ -299,17 +351,14 @@ describe("RotationFunction", () => {
             "secretsmanager:PutSecretValue",
             "secretsmanager:UpdateSecretVersionStage",
           ],
-          Resource: [SECRET_A, SECRET_B],
+          Resource: [arn("app/*"), arn("solo/x-??????"), arn("top-??????")],
         },
         { Sid: "ReadMasterSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [MASTER] },
       ]);
     });
 
     test("lets it use a customer-managed key only through Secrets Manager and for those secrets", () => {
-      const stack = testStack();
-      const fn = rotationFunction(stack, bundle);
-      fn.grantRotation({ secretArn: SECRET_A, masterSecretArn: MASTER, kmsKeyArn: KEY_ARN });
-      const { json } = synthesize(stack);
+      const { json } = synthesize(granted(target("app/a", { kmsKeyArn: KEY_ARN })).stack);
       const region = dataReference(json, "aws_region", "region");
       const suffix = dataReference(json, "aws_partition", "dns_suffix");
       expect(policyNamed(json, "rotated-secrets")[2]).toEqual({
@@ -318,19 +367,108 @@ describe("RotationFunction", () => {
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: [KEY_ARN],
         Condition: {
-          StringEquals: {
-            "kms:ViaService": `secretsmanager.${region}.${suffix}`,
-            "kms:EncryptionContext:SecretARN": [SECRET_A, MASTER],
-          },
+          StringEquals: { "kms:ViaService": `secretsmanager.${region}.${suffix}` },
+          StringLike: { "kms:EncryptionContext:SecretARN": [accountArn(json, "secretsmanager", "secret:app/a-??????"), MASTER] },
         },
       });
     });
 
-    test("rejects a key that is not a KMS key ARN", () => {
+    test("returns what a rotation must wait for: the role's policies, the invoke permission, the egress rules", () => {
+      const stack = testStack();
+      const fn = rotationFunction(stack, bundle);
+      const prerequisites = fn.grantRotation(target("app/a"));
+      expect(fn.grantRotation(target("app/b"))).toEqual(prerequisites);
+      const types = prerequisites.map((p) => (p as unknown as { terraformResourceType: string }).terraformResourceType);
+      expect(types.sort()).toEqual([
+        "aws_iam_role_policy",
+        "aws_iam_role_policy",
+        "aws_lambda_permission",
+        "aws_vpc_security_group_egress_rule",
+        "aws_vpc_security_group_egress_rule",
+      ]);
+    });
+
+    test("binds each secret in the deployment package and each database in ROTATION_DATABASES, as the function parses them", () => {
+      const other = { ...database, engine: "postgres", host: "db2.example.internal", port: 5432, masterSecretArn: OTHER_MASTER } as const;
+      const { stack } = granted(
+        target("app/b", { privileges: ["DELETE", "SELECT"] }),
+        target("app/a", { username: "alpha" }),
+        target("reports/r", { databaseKey: "db2", database: other, username: "reporter" }),
+      );
+      const { json, packageEntries } = fullSynth(stack);
+      expect(Object.keys(packageEntries)).toEqual(["index.js", "secret-bindings.json"]);
+      expect(strFromU8(packageEntries["index.js"])).toBe(TEST_BUNDLE_CODE);
+      expect(parseSecretBindings(strFromU8(packageEntries["secret-bindings.json"]))).toEqual({
+        version: 1,
+        strategy: "alternating-users",
+        secrets: {
+          "app/a": { database: "db1", username: "alpha", privileges: ["SELECT"] },
+          "app/b": { database: "db1", username: "app_b", privileges: ["SELECT", "DELETE"] },
+          "reports/r": { database: "db2", username: "reporter", privileges: ["SELECT"] },
+        },
+      });
+      const variable = onlyResource(json, "aws_lambda_function").environment.variables.ROTATION_DATABASES;
+      const refuse = (reference: string) => {
+        throw new Error(`unexpected reference ${reference}`);
+      };
+      expect(parseDatabaseBindings(evaluateJsonencode(variable, refuse))).toEqual({ db1: database, db2: other });
+    });
+
+    test("keeps Terraform references in the database binding, resolved at apply time", () => {
+      const stack = testStack();
+      const fn = rotationFunction(stack, bundle);
+      const host = new TerraformVariable(stack, "host", {}).stringValue;
+      const master = new TerraformVariable(stack, "master", {}).stringValue;
+      fn.grantRotation(target("app/a", { database: { ...database, host, masterSecretArn: master } }));
+      const variable = onlyResource(synthesize(stack).json, "aws_lambda_function").environment.variables.ROTATION_DATABASES;
+      const values: Record<string, string> = { "var.host": "db1.abc.eu-west-1.rds.amazonaws.com", "var.master": MASTER };
+      expect(parseDatabaseBindings(evaluateJsonencode(variable, (reference) => values[reference])).db1).toEqual({
+        ...database,
+        host: values["var.host"],
+      });
+    });
+
+    test("gives the same package bytes for the same bindings, whatever the order of the grants", () => {
+      const first = fullSynth(granted(target("app/a"), target("app/b")).stack);
+      const second = fullSynth(granted(target("app/b"), target("app/a")).stack);
+      expect(onlyResource(second.json, "aws_lambda_function").source_code_hash).toBe(
+        onlyResource(first.json, "aws_lambda_function").source_code_hash,
+      );
+    });
+
+    test("zips each distinct package once and reuses it from the bundle's packages directory", () => {
+      const packages = path.join(path.dirname(bundle.codePath), "packages");
+      rmSync(packages, { recursive: true, force: true });
+      fullSynth(granted(target("app/a")).stack);
+      fullSynth(granted(target("app/a")).stack);
+      expect(readdirSync(packages)).toHaveLength(1);
+      fullSynth(granted(target("app/a"), target("app/b")).stack);
+      expect(readdirSync(packages)).toHaveLength(2);
+    });
+
+    test("refuses a key that is not a KMS key ARN", () => {
       const fn = rotationFunction(testStack(), bundle);
-      expect(() => fn.grantRotation({ secretArn: SECRET_A, kmsKeyArn: "alias/secrets" })).toThrow(
+      expect(() => fn.grantRotation(target("app/a", { kmsKeyArn: "alias/secrets" }))).toThrow(
         /^kmsKeyArn is "alias\/secrets"; allowed: a KMS key ARN/,
       );
+    });
+
+    test("refuses two databases under one key, the same secret twice, and names it must write that are tokens", () => {
+      const { stack, fn } = granted(target("app/a"));
+      expect(() => fn.grantRotation(target("app/b", { database: { ...database, port: 3307 } }))).toThrow(
+        /^databaseKey is "db1", already bound to another database .*; allowed: one key per database$/,
+      );
+      expect(() => fn.grantRotation(target("app/a"))).toThrow(/^secretName is "app\/a", already bound to this function/);
+      const token = new TerraformVariable(stack, "x", {}).stringValue;
+      expect(() => fn.grantRotation(target(token, { username: "u" }))).toThrow(/^secretName is a token; allowed: a literal name/);
+      expect(() => fn.grantRotation(target("app/c", { databaseKey: token }))).toThrow(/^databaseKey is a token; allowed: a literal/);
+      expect(() => fn.grantRotation(target("app/c", { username: token }))).toThrow(/^username is a token; allowed: a literal/);
+    });
+
+    test("refuses a grant after the package is built", () => {
+      const { stack, fn } = granted(target("app/a"));
+      synthesize(stack);
+      expect(() => fn.grantRotation(target("app/b"))).toThrow(/is already built: grant rotations before synthesis/);
     });
   });
 
@@ -366,8 +504,9 @@ describe("RotationFunction", () => {
       ["functionName", { functionName: "rotate.me" }, /^functionName is "rotate\.me"; allowed: 1 to 64 letters, digits, - or _$/],
       ["functionName", { functionName: "f".repeat(65) }, /^functionName is "f{65}"; allowed: 1 to 64/],
       ["strategy", { strategy: "dual" as never }, /^strategy is "dual"; allowed: "single-user", "alternating-users"$/],
-      ["runtime", { runtime: "nodejs20.x" }, /^runtime is "nodejs20\.x"; allowed: nodejs22\.x or a newer nodejs<NN>\.x$/],
-      ["runtime", { runtime: "python3.12" }, /^runtime is "python3\.12"; allowed: nodejs22\.x/],
+      ["runtime", { runtime: "nodejs20.x" as never }, /^runtime is "nodejs20\.x"; allowed: "nodejs22\.x", "nodejs24\.x"$/],
+      ["runtime", { runtime: "nodejs23.x" as never }, /^runtime is "nodejs23\.x"; allowed: "nodejs22\.x", "nodejs24\.x"$/],
+      ["runtime", { runtime: "python3.12" as never }, /^runtime is "python3\.12"; allowed: "nodejs22\.x"/],
       ["timeoutSeconds", { timeoutSeconds: 5 }, /^timeoutSeconds is 5; allowed: an integer from 10 to 900$/],
       ["timeoutSeconds", { timeoutSeconds: 901 }, /^timeoutSeconds is 901; allowed: an integer from 10 to 900$/],
       ["timeoutSeconds", { timeoutSeconds: "60" as never }, /^timeoutSeconds is "60"; allowed: an integer from 10 to 900$/],
@@ -407,20 +546,12 @@ describe("RotationFunction", () => {
       expect(() => rotationFunction(testStack(), bundle, overrides)).toThrow(message);
     });
 
-    test("rejects a bundle that is not a zip, is missing, or whose hash is not the file's", () => {
-      const props = (b: Partial<TestBundle>) => ({ bundle: { zipPath: bundle.zipPath, sha256Base64: bundle.sha256Base64, ...b } });
-      expect(() => rotationFunction(testStack(), bundle, props({ zipPath: "/tmp/bundle.tar" }))).toThrow(
-        /^bundle\.zipPath is "\/tmp\/bundle\.tar"; allowed: a path ending in \.zip$/,
+    test("rejects a bundle that is not JavaScript or cannot be read", () => {
+      expect(() => rotationFunction(testStack(), bundle, { bundle: { codePath: "/tmp/bundle.zip" } })).toThrow(
+        /^bundle\.codePath is "\/tmp\/bundle\.zip"; allowed: a path ending in \.js$/,
       );
-      expect(() => rotationFunction(testStack(), bundle, props({ zipPath: "/nonexistent/x.zip" }))).toThrow(
-        /^bundle\.zipPath is "\/nonexistent\/x\.zip", which cannot be read \(ENOENT\); allowed: an existing zip file$/,
-      );
-      expect(() => rotationFunction(testStack(), bundle, props({ sha256Base64: "abc" }))).toThrow(
-        /^bundle\.sha256Base64 is "abc"; allowed: a base64 SHA-256/,
-      );
-      const otherHash = Buffer.alloc(32, 7).toString("base64");
-      expect(() => rotationFunction(testStack(), bundle, props({ sha256Base64: otherHash }))).toThrow(
-        `bundle.sha256Base64 is ${otherHash} but the zip's SHA-256 is ${bundle.sha256Base64}; allowed: the hash of bundle.zipPath (rebuild the bundle)`,
+      expect(() => rotationFunction(testStack(), bundle, { bundle: { codePath: "/nonexistent/index.js" } })).toThrow(
+        /^bundle\.codePath is "\/nonexistent\/index\.js", which cannot be read \(ENOENT\); allowed: the bundled index\.js/,
       );
     });
 

@@ -1,11 +1,24 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { strFromU8, unzipSync } from "fflate";
 import { dev } from "../../environments/dev";
 import { prod } from "../../environments/prod";
+import {
+  DATABASE_BINDINGS_VARIABLE,
+  parseDatabaseBindings,
+  parseSecretBindings,
+  SECRET_BINDINGS_FILE,
+} from "../../shared/rotation-binding";
 import { SEED_STAGE } from "../../shared/secret-contract";
-import { resourcesOf, synthEnvironments, type StackJson } from "../support/synth";
+import type { StackJson } from "../../review/terraform-json";
+import { realisticValues } from "../support/realistic-values";
+import { evaluateJsonencode } from "../support/terraform-expressions";
+import { resourcesOf, synthEnvironments } from "../support/synth";
 
 let stacks: Record<string, StackJson>;
+let outdir: string;
 beforeAll(async () => {
-  ({ stacks } = await synthEnvironments([dev, prod]));
+  ({ stacks, outdir } = await synthEnvironments([dev, prod]));
 });
 
 type Attributes = Record<string, unknown>;
@@ -108,9 +121,9 @@ describe("dev is cheap", () => {
     expect(resourcesOf(stacks.dev, "aws_nat_gateway")).toEqual([]);
   });
 
-  test("short recovery windows and log retention", () => {
+  test("no recovery window, so a destroyed dev can be built again at once, and short log retention", () => {
     for (const [, secret] of resourcesOf(stacks.dev, "aws_secretsmanager_secret")) {
-      expect(secret.recovery_window_in_days).toBe(7);
+      expect(secret.recovery_window_in_days).toBe(0);
     }
     const lambdaLogs = resourcesOf(stacks.dev, "aws_cloudwatch_log_group").find(([, g]) =>
       String(g.name).startsWith("/aws/lambda/"),
@@ -155,6 +168,22 @@ describe("prod is hardened", () => {
     expect(resourcesOf(stacks.prod, "aws_subnet")).toHaveLength(3);
   });
 
+  test("the function's environment is encrypted with the key too (CKV_AWS_173)", () => {
+    const [keyLogical] = resourcesOf(stacks.prod, "aws_kms_key")[0];
+    expect(only(stacks.prod, "aws_lambda_function").kms_key_arn).toBe(`\${aws_kms_key.${keyLogical}.arn}`);
+  });
+
+  test("EventBridge may use the key only for this account's rules whenever the request names its source", () => {
+    const [, key] = resourcesOf(stacks.prod, "aws_kms_key")[0];
+    const statement = JSON.parse(String(key.policy)).Statement.find((s: { Sid: string }) => s.Sid === "EventBridgeUsesKeyForEncryptedTopics");
+    expect(Object.keys(statement.Condition)).toEqual(["StringEqualsIfExists", "ArnLikeIfExists"]);
+    expect(statement.Condition.ArnLikeIfExists["aws:SourceArn"]).toMatch(/:events:.*:rule\/\*$/);
+  });
+
+  test("no MySQL general log: it would put every statement and its data in CloudWatch Logs", () => {
+    expect(only(stacks.prod, "aws_db_instance").enabled_cloudwatch_logs_exports).toEqual(["audit", "error", "slowquery"]);
+  });
+
   test("30-day recovery windows and a year of logs", () => {
     for (const [, secret] of resourcesOf(stacks.prod, "aws_secretsmanager_secret")) {
       expect(secret.recovery_window_in_days).toBe(30);
@@ -162,6 +191,67 @@ describe("prod is hardened", () => {
     for (const [, group] of resourcesOf(stacks.prod, "aws_cloudwatch_log_group")) {
       expect(group.retention_in_days).toBe(365);
     }
+  });
+});
+
+describe.each(["dev", "prod"])("%s before the first apply", (name) => {
+  test("the rotation function runs on Node.js 24 with no reserved concurrency, which a new account's quota refuses", () => {
+    for (const [, fn] of resourcesOf(stacks[name], "aws_lambda_function")) {
+      expect(fn.runtime).toBe("nodejs24.x");
+      expect(fn).not.toHaveProperty("reserved_concurrent_executions");
+    }
+  });
+
+  test("no role may call Secrets Manager on every resource", () => {
+    for (const [, policy] of resourcesOf(stacks[name], "aws_iam_role_policy")) {
+      for (const statement of JSON.parse(String(policy.policy)).Statement) {
+        if ([statement.Action].flat().some((action: string) => action.startsWith("secretsmanager:"))) {
+          expect([statement.Resource].flat()).not.toContain("*");
+        }
+      }
+    }
+  });
+
+  test("the first rotation waits for the role's policies, the invoke permission, the endpoint and every rule on its path", () => {
+    const stack = stacks[name];
+    const addresses = (type: string) => resourcesOf(stack, type).map(([logical]) => `${type}.${logical}`);
+    const [, rotation] = resourcesOf(stack, "aws_secretsmanager_secret_rotation").find(([, r]) => r.rotation_lambda_arn)!;
+    expect(rotation.depends_on).toEqual(
+      expect.arrayContaining([
+        ...addresses("aws_iam_role_policy").filter((a) => a.includes("RotationFunction")),
+        ...addresses("aws_lambda_permission"),
+        ...addresses("aws_vpc_endpoint"),
+        ...addresses("aws_vpc_security_group_egress_rule"),
+        ...addresses("aws_vpc_security_group_ingress_rule"),
+      ]),
+    );
+  });
+
+  test("the function's channels bind exactly the configured users and database, as the function parses them", () => {
+    const stack = stacks[name];
+    const env = name === "dev" ? dev : prod;
+    const [, fn] = resourcesOf(stack, "aws_lambda_function")[0];
+    const zip = readFileSync(path.join(outdir, "stacks", name, String(fn.filename)));
+    const bindings = parseSecretBindings(strFromU8(unzipSync(zip)[SECRET_BINDINGS_FILE]));
+    expect(bindings).toEqual({
+      version: 1,
+      strategy: "alternating-users",
+      secrets: Object.fromEntries(
+        env.databaseUsers.map((u) => [u.secretName, { database: env.database.identifier, username: u.username, privileges: u.privileges }]),
+      ),
+    });
+    const variables = (fn.environment as { variables: Record<string, string> }).variables;
+    const databases = parseDatabaseBindings(evaluateJsonencode(variables[DATABASE_BINDINGS_VARIABLE], realisticValues(stack, env.region)));
+    expect(databases).toEqual({
+      [env.database.identifier]: {
+        engine: env.database.engine,
+        host: expect.stringMatching(new RegExp(`^${env.database.identifier}\\.`)),
+        port: env.database.port,
+        dbname: env.database.databaseName,
+        masterSecretArn: expect.stringMatching(/:secret:rds!db-/),
+        tls: true,
+      },
+    });
   });
 });
 

@@ -236,6 +236,31 @@ const cases: [string, readonly unknown[], readonly string[]][] = [
     ],
   ],
   [
+    "secrets a rotation function's role would reach by name pattern without rotating them, with the other problems",
+    [
+      broken(dev, (e) => {
+        const user = e.databaseUsers[0];
+        e.rotationFunction.runtime = "nodejs20.x";
+        e.databaseUsers.push(
+          { ...user, secretName: "tutorials/monitoring", username: "monitoring" },
+          { ...user, secretName: "tutorials/reporting", username: "reporting" },
+          { ...user, secretName: "tutorials/mytestdatabaseinstance/reports", username: "reports", strategy: "single-user" },
+        );
+      }),
+      broken(prod, (e) => (e.database.multiAz = false)),
+    ],
+    [
+      'environment "dev": rotationFunction.runtime is "nodejs20.x"; allowed: "nodejs22.x", "nodejs24.x"',
+      'environment "dev": keyValueSecrets[0].secretName is "tutorials/MyFirstTutorialSecret", which the ARN pattern "tutorials/*" ' +
+        "of rotation function dev-rotate-alternating-users reaches; allowed: a name outside the name paths and name starts of " +
+        "the secrets that function rotates",
+      'environment "dev": databaseUsers[3].secretName is "tutorials/mytestdatabaseinstance/reports", which the ARN pattern ' +
+        '"tutorials/*" of rotation function dev-rotate-alternating-users reaches; allowed: a name outside the name paths and ' +
+        "name starts of the secrets that function rotates",
+      'environment "prod": database.multiAz is false, which the production tier refuses; allowed: true',
+    ],
+  ],
+  [
     "an environment that is not an object",
     [dev, 42],
     ["environments[1] is 42; allowed: an object of settings"],

@@ -2,14 +2,28 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
+import { format } from "@cdktf/hcl-tools";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parse } from "@cdktf/hcl2json";
+import { App, TerraformStack } from "cdktf";
 import { environments } from "../../main";
 import { freshCopy, ROOT } from "../support/fresh-copy";
+import { terraformBinary, terraformFmtCheck } from "../support/terraform-binary";
 
 function synth(dir: string, hcl: boolean): void {
   execFileSync(process.execPath, ["scripts/run.js", "main.ts"], {
     cwd: dir,
     env: { ...process.env, SYNTH_HCL_OUTPUT: hcl ? "true" : "false", CHECKPOINT_DISABLE: "1" },
+    stdio: "pipe",
+  });
+}
+
+/** `npx cdktf synth --hcl`: the CLI runs the app command of cdktf.json, then formats the HCL itself. */
+function cliSynthHcl(dir: string): void {
+  const { SYNTH_HCL_OUTPUT: _ignored, ...env } = process.env;
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"), "synth", "--hcl"], {
+    cwd: dir,
+    env: { ...env, CHECKPOINT_DISABLE: "1", CI: "1" },
     stdio: "pipe",
   });
 }
@@ -42,6 +56,7 @@ describe("synthesized output", () => {
   let first: string;
   let second: string;
   const outputs = new Map<string, { json: Map<string, Buffer>; hcl: Map<string, Buffer> }>();
+  let cliHcl: Map<string, Buffer>;
 
   beforeAll(() => {
     first = freshCopy();
@@ -53,7 +68,9 @@ describe("synthesized output", () => {
       const hcl = tree(path.join(dir, "cdktf.out"));
       outputs.set(dir, { json, hcl });
     }
-  }, 60_000);
+    cliSynthHcl(first);
+    cliHcl = tree(path.join(first, "cdktf.out"));
+  }, 120_000);
 
   afterAll(() => {
     for (const dir of [first, second]) rmSync(dir, { recursive: true, force: true });
@@ -125,6 +142,23 @@ describe("synthesized output", () => {
     expect(offending).toEqual([]);
   });
 
+  test.each(environments.map((e) => e.name))(
+    "%s: requires the AWS provider from its bindings' release on, within that major version",
+    async (name) => {
+      const { json, hcl } = outputs.get(first)!;
+      const { major, minor } = /^(?<major>\d+)\.(?<minor>\d+)\.\d+$/.exec(
+        new AwsProvider(new TerraformStack(new App(), "probe"), "aws", {}).terraformGeneratorMetadata!.providerVersion!,
+      )!.groups!;
+      const expected = { source: "aws", version: `~> ${major}.${minor}` };
+      const fromJson = JSON.parse(json.get(`stacks/${name}/cdk.tf.json`)!.toString("utf8"));
+      expect(fromJson.terraform.required_providers.aws).toEqual(expected);
+      const fromHcl = (await parse(`${name}.tf`, hcl.get(`stacks/${name}/cdk.tf`)!.toString("utf8"))) as {
+        terraform: { required_providers: Record<string, unknown>[] }[];
+      };
+      expect(fromHcl.terraform[0].required_providers[0].aws).toEqual(expected);
+    },
+  );
+
   test.each(environments.map((e) => e.name))("%s: the HCL parses with HashiCorp's parser and declares what the JSON declares", async (name) => {
     const { json, hcl } = outputs.get(first)!;
     const fromJson = JSON.parse(json.get(`stacks/${name}/cdk.tf.json`)!.toString("utf8"));
@@ -139,5 +173,47 @@ describe("synthesized output", () => {
     expect(Object.keys(fromHcl.output ?? {}).sort()).toEqual(Object.keys(fromJson.output ?? {}).sort());
     expect(Object.keys(fromHcl.provider ?? {})).toEqual(["aws"]);
     expect(addresses(fromJson.resource).length).toBeGreaterThan(30);
+  });
+  describe("HCL", () => {
+    const hclOf = (name: string): string => outputs.get(first)!.hcl.get(`stacks/${name}/cdk.tf`)!.toString("utf8");
+
+    test("`npx cdktf synth --hcl` writes the same bytes as `npm run synth:hcl`", () => {
+      const npm = outputs.get(first)!.hcl;
+      expect([...cliHcl.keys()].sort()).toEqual([...npm.keys()].sort());
+      for (const [file, bytes] of npm) {
+        expect({ file, equal: bytes.equals(cliHcl.get(file)!) }).toEqual({ file, equal: true });
+      }
+    });
+
+    test.each(environments.map((e) => e.name))("%s: is a fixed point of cdktf's formatter, which the CLI runs after the app", async (name) => {
+      expect(await format(hclOf(name))).toBe(hclOf(name));
+    });
+
+    test.each(environments.map((e) => e.name))("%s: refers to resources with bare expressions, not interpolation-only strings", (name) => {
+      const quotedReferences = hclOf(name)
+        .split("\n")
+        .filter((line) => /^\s*[a-z_]+\s*= "\$\{[a-z_.]+(\[\d+\])?[a-z_.]*\}"$/.test(line));
+      expect(quotedReferences).toEqual([]);
+      expect(hclOf(name)).toMatch(/^ {2}vpc_id += aws_vpc\.network\.id$/m);
+    });
+
+    test.each(environments.map((e) => e.name))("%s: groups the top-level blocks: terraform, provider, data sources, resources, outputs", (name) => {
+      const kinds = [...hclOf(name).matchAll(/^([a-z]+)[ {]/gm)].map((m) => m[1]);
+      const order = ["terraform", "provider", "data", "resource", "output"];
+      const groups = kinds.filter((kind, i) => kind !== kinds[i - 1]);
+      expect(groups).toEqual(order);
+    });
+
+    (terraformBinary ? test : test.skip)("is what `terraform fmt` leaves (where a terraform binary is installed)", () => {
+      expect(() => terraformFmtCheck(Object.fromEntries(environments.map((e) => [e.name, hclOf(e.name)])))).not.toThrow();
+    });
+
+    test("a JSON synth and an HCL synth write the same review page", () => {
+      const { json, hcl } = outputs.get(first)!;
+      for (const env of environments) {
+        const file = `stacks/${env.name}/REVIEW.md`;
+        expect(json.get(file)?.toString("utf8")).toBe(hcl.get(file)?.toString("utf8"));
+      }
+    });
   });
 });

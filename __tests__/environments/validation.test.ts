@@ -169,8 +169,34 @@ const cases: [string, EnvironmentConfig, string][] = [
   ],
   [
     "a Node.js runtime older than 22",
-    variant(dev, (e) => (e.rotationFunction.runtime = "nodejs20.x")),
-    'environment "dev": rotationFunction.runtime is "nodejs20.x"; allowed: nodejs22.x or a newer nodejs<NN>.x',
+    variant(dev, (e) => (e.rotationFunction.runtime = "nodejs20.x" as never)),
+    'environment "dev": rotationFunction.runtime is "nodejs20.x"; allowed: "nodejs22.x", "nodejs24.x"',
+  ],
+  [
+    "a user secret that another strategy's function would reach by name",
+    variant(dev, (e) => {
+      const user = e.databaseUsers[0];
+      e.databaseUsers.push(
+        { ...user, secretName: "tutorials/mytestdatabaseinstance/appuser2", username: "appuser2" },
+        { ...user, secretName: "tutorials/mytestdatabaseinstance/appuser3", username: "appuser3", strategy: "single-user" },
+      );
+    }),
+    'environment "dev": databaseUsers[2].secretName is "tutorials/mytestdatabaseinstance/appuser3", which the ARN pattern ' +
+      '"tutorials/mytestdatabaseinstance/appuser*" of rotation function dev-rotate-alternating-users reaches; ' +
+      "allowed: a name outside the name paths and name starts of the secrets that function rotates",
+  ],
+  [
+    "a user secret that widens its function's reach over a key/value secret",
+    variant(dev, (e) => {
+      const user = e.databaseUsers[0];
+      e.databaseUsers.push(
+        { ...user, secretName: "tutorials/monitoring", username: "monitoring" },
+        { ...user, secretName: "tutorials/reporting", username: "reporting" },
+      );
+    }),
+    'environment "dev": keyValueSecrets[0].secretName is "tutorials/MyFirstTutorialSecret", which the ARN pattern "tutorials/*" ' +
+      "of rotation function dev-rotate-alternating-users reaches; allowed: a name outside the name paths and name starts of " +
+      "the secrets that function rotates",
   ],
   [
     "an existing key given by alias",

@@ -103,6 +103,25 @@ describe("versions and staging labels", () => {
     expect(fake.stages(arn)).toEqual(before);
   });
 
+  it("with overwritePendingValues, a put replaces the value of the AWSPENDING version only (moto's behaviour)", async () => {
+    const arn = fake.seedSecret({ name: uniqueName("overwrite"), value: "v1" });
+    const pending = randomUUID();
+    const put = (token: string, value: string, stages?: string[]) =>
+      sm.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: token, SecretString: value, VersionStages: stages }));
+    await put(pending, "first", ["AWSPENDING"]);
+    const current = Object.keys(fake.stages(arn)).find((id) => id !== pending)!;
+    fake.overwritePendingValues = true;
+    try {
+      await put(pending, "second", ["AWSPENDING"]);
+      expect(fake.currentValue(arn, "AWSPENDING")).toBe("second");
+      await expect(put(current, "not the current one")).rejects.toBeInstanceOf(ResourceExistsException);
+    } finally {
+      fake.overwritePendingValues = false;
+    }
+    await expect(put(pending, "third", ["AWSPENDING"])).rejects.toBeInstanceOf(ResourceExistsException);
+    expect(fake.currentValue(arn, "AWSPENDING")).toBe("second");
+  });
+
   it("applies UpdateSecretVersionStage move/remove rules", async () => {
     const arn = fake.seedSecret({ name: uniqueName("stage"), value: "v1", versionId: "a".repeat(32) });
     const b = randomUUID();

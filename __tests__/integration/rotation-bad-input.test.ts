@@ -2,7 +2,6 @@
  * Bad input: each case checks the error message, that it leaks no password, and that
  * neither the secret (versions, values, labels) nor the database changed.
  */
-import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { randomUUID } from "node:crypto";
 import type { Engine, RotationStrategy } from "../../shared/secret-contract";
 import { RotationStepError, type RotationStep } from "../support/fake-secrets-manager";
@@ -22,10 +21,8 @@ interface Snapshot {
 }
 
 async function snapshot(secret: SeededSecret): Promise<Snapshot> {
-  const versions = fx.fake.versions(secret.arn);
   return {
-    stages: fx.fake.stages(secret.arn),
-    values: Object.fromEntries(versions.map((v) => [v.versionId, v.secretString])),
+    ...fx.secretState(secret.arn),
     database: await fx.databaseState(secret.server, [secret.username, `${secret.username}_clone`]),
   };
 }
@@ -85,22 +82,6 @@ async function expectStepRejected(secret: SeededSecret, strategy: RotationStrate
   expect(await snapshot(secret)).toEqual(before);
 }
 
-/**
- * Writes a new AWSCURRENT version, as an operator would with put-secret-value. The
- * function leaves AWSPENDING on the version it rotated in, which the put turns into
- * AWSPREVIOUS; the operator must then remove that label, or the service refuses to start
- * the next rotation ("A previous rotation isn't complete").
- */
-async function putCurrentValue(arn: string, value: object): Promise<void> {
-  const client = fx.fake.client();
-  await client.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: randomUUID(), SecretString: JSON.stringify(value) }));
-  const stalePending = Object.entries(fx.fake.stages(arn)).find(([, stages]) => stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT"));
-  if (stalePending) {
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: "AWSPENDING", RemoveFromVersionId: stalePending[0] }));
-  }
-  client.destroy();
-}
-
 async function bootstrapped(engine: Engine, strategy: RotationStrategy, options: Partial<SeedSecretOptions> = {}): Promise<SeededSecret> {
   const secret = fx.seedDatabaseSecret({ engine, ...options });
   await fx.driver.rotate(secret.arn, fx.rotationFunction(strategy));
@@ -116,19 +97,22 @@ describe.each(["mariadb", "postgres"] as const)("%s", (engine) => {
       ["no username", { omit: ["username"] }, /"username" must be a non-empty string/],
       ["no engine", { omit: ["engine"] }, /"engine" must be one of mysql, mariadb, aurora-mysql, postgres, aurora-postgresql/],
       ["an unknown engine", { override: { engine: "oracle-ee" } }, /"engine" must be one of mysql, mariadb/],
-      ["a username that is not an identifier", { override: { username: "app; DROP TABLE items" } }, /"username" must consist of letters, digits and _/],
+      ["a username that is not the bound user", { override: { username: "app; DROP TABLE items" } }, /"username" disagrees with the function's binding/],
       ["an unknown privilege", { override: { privileges: ["SELECT", "ALL PRIVILEGES"] } }, /"privileges" must be a non-empty array of SELECT, INSERT, UPDATE, DELETE/],
-      ["no masterarn on the first rotation", { omit: ["masterarn"] }, /"masterarn" is required to create the user on the first rotation/],
+      ["a port as words", { override: { port: "three" } }, /"port" must be an integer from 1 to 65535/],
     ])("%s", async (_name, seed, message) => {
       const secret = fx.seedDatabaseSecret({ engine, ...seed });
       await expectRotationRejected(secret, "alternating-users", { step: "createSecret", message });
     });
 
-    it("no masterarn with alternating users after the first rotation", async () => {
-      const secret = await bootstrapped(engine, "alternating-users");
-      const { masterarn: _omitted, ...withoutMaster } = fx.value(secret.arn);
-      await putCurrentValue(secret.arn, withoutMaster);
-      await expectRotationRejected(secret, "alternating-users", { step: "createSecret", message: /"masterarn" is required by the alternating-users strategy/ });
+    it("no password in a version that is not Terraform's seed: not bootstrapped again", async () => {
+      const secret = await bootstrapped(engine, "single-user");
+      const { password: _dropped, ...withoutPassword } = fx.value(secret.arn);
+      await fx.putCurrentValue(secret.arn, withoutPassword);
+      await expectRotationRejected(secret, "single-user", {
+        step: "createSecret",
+        message: /"password" is missing, and the version is not Terraform's seed \(TERRAFORM_SEED\)/,
+      });
     });
   });
 
@@ -171,13 +155,6 @@ describe.each(["mariadb", "postgres"] as const)("%s", (engine) => {
         message: /GetSecretValue of master secret arn:aws:secretsmanager:.*rds!db-.* failed: AccessDeniedException: not authorized/,
         pendingGetsValue: true,
       });
-    });
-
-    it("a master secret that does not exist (alternating users)", async () => {
-      const secret = await bootstrapped(engine, "alternating-users");
-      const missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-gone-AbCdEf";
-      await putCurrentValue(secret.arn, { ...fx.value(secret.arn), masterarn: missing });
-      await expectRotationRejected(secret, "alternating-users", { step: "setSecret", message: /ResourceNotFoundException/, pendingGetsValue: true });
     });
 
     it("single user whose current password no longer works", async () => {

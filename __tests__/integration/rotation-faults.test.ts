@@ -10,6 +10,10 @@
  * Faults: a Secrets Manager error on a step's first call (nothing applied) or on its
  * last call (applied, response lost), the function's process killed after a step, and
  * the database down from before a step (stopped and restarted, data kept).
+ *
+ * The whole suite runs twice: against a Secrets Manager that refuses a second put of a
+ * version's value (as the service documents) and against one that lets the put
+ * overwrite the value of a pending version (as the emulator moto does).
  */
 import { randomUUID } from "node:crypto";
 import type { Engine, RotationStrategy } from "../../shared/secret-contract";
@@ -152,109 +156,121 @@ async function bootstrapped(engine: Engine, strategy: RotationStrategy): Promise
   return { secret, currentVersion: token };
 }
 
-describe.each(COMBOS)("%s, %s", (engine, strategy) => {
-  /**
-   * The function's Secrets Manager calls in each step of a steady-state rotation, from a
-   * rotation of another secret: `secretId` undefined stands for the rotated secret itself.
-   */
-  let reference: Record<RotationStep, CallRecord[]>;
-  beforeAll(async () => {
-    const { secret } = await bootstrapped(engine, strategy);
-    const outcome = await fx.driver.rotate(secret.arn, fx.rotationFunction(strategy));
-    const calls = outcome.calls
-      .filter((c) => c.caller === FUNCTION_CALLER)
-      .map((c) => ({ ...c, secretId: c.secretId === secret.arn ? undefined : c.secretId }));
-    reference = Object.fromEntries(ROTATION_STEPS.map((step) => [step, calls.filter((c) => c.step === step)])) as typeof reference;
+describe.each([
+  ["refuses to overwrite a stored value", false],
+  ["lets a put overwrite a pending value", true],
+])("Secrets Manager that %s", (_behaviour, overwrite) => {
+  beforeAll(() => {
+    fx.fake.overwritePendingValues = overwrite;
+  });
+  afterAll(() => {
+    fx.fake.overwritePendingValues = false;
   });
 
-  describe.each(ROTATION_STEPS)("%s", (step) => {
-    it.each(["first", "last"] as const)("Secrets Manager fails the step's %s call, then the retry completes", async (position) => {
-      const { secret, currentVersion } = await bootstrapped(engine, strategy);
-      const calls = reference[step];
-      const target = position === "first" ? calls[0] : calls[calls.length - 1];
-      const nth = calls.slice(0, calls.indexOf(target) + 1).filter((c) => c.operation === target.operation && c.secretId === target.secretId).length;
-      const watch = new RotationWatch(secret, strategy);
-
-      const outcome = await attempt(secret, strategy, {
-        ...watch.hooks({
-          beforeStep: (s) => {
-            if (s === step) {
-              fx.fake.injectFault({
-                operation: target.operation as Operation,
-                secretId: target.secretId ?? secret.arn,
-                nth,
-                // A lost response: the call took effect; the SDK's retries fail too.
-                when: position === "first" ? "before" : "after",
-              });
-            }
-          },
-        }),
-      });
-      expect(outcome).toBeInstanceOf(RotationStepError);
-      expect((outcome as RotationStepError).step).toBe(step);
-      expect((outcome as RotationStepError).message).toMatch(new RegExp(`${target.operation}.* failed: .*InternalServiceError`));
-      fx.fake.clearFaults();
-      await watch.check("after the failure");
-
-      await retryAndVerify(secret, strategy, watch, { currentVersion });
+  describe.each(COMBOS)("%s, %s", (engine, strategy) => {
+    /**
+     * The function's Secrets Manager calls in each step of a steady-state rotation, from a
+     * rotation of another secret: `secretId` undefined stands for the rotated secret itself.
+     */
+    let reference: Record<RotationStep, CallRecord[]>;
+    beforeAll(async () => {
+      const { secret } = await bootstrapped(engine, strategy);
+      const outcome = await fx.driver.rotate(secret.arn, fx.rotationFunction(strategy));
+      const calls = outcome.calls
+        .filter((c) => c.caller === FUNCTION_CALLER)
+        .map((c) => ({ ...c, secretId: c.secretId === secret.arn ? undefined : c.secretId }));
+      reference = Object.fromEntries(ROTATION_STEPS.map((step) => [step, calls.filter((c) => c.step === step)])) as typeof reference;
     });
 
-    it("the function's process dies after the step, then the retry completes", async () => {
-      const { secret, currentVersion } = await bootstrapped(engine, strategy);
-      const watch = new RotationWatch(secret, strategy);
-      const outcome = await attempt(secret, strategy, { ...watch.hooks(), stopAfter: step });
-      expect(outcome).toMatchObject({ completedSteps: ROTATION_STEPS.slice(0, ROTATION_STEPS.indexOf(step) + 1) });
-      await retryAndVerify(secret, strategy, watch, { currentVersion });
-      expect(watch.currentFailedAt).toEqual(strategy === "single-user" ? SINGLE_USER_OUTAGE_AFTER_KILL[step] : []);
-    });
+    describe.each(ROTATION_STEPS)("%s", (step) => {
+      it.each(["first", "last"] as const)("Secrets Manager fails the step's %s call, then the retry completes", async (position) => {
+        const { secret, currentVersion } = await bootstrapped(engine, strategy);
+        const calls = reference[step];
+        const target = position === "first" ? calls[0] : calls[calls.length - 1];
+        const nth = calls.slice(0, calls.indexOf(target) + 1).filter((c) => c.operation === target.operation && c.secretId === target.secretId).length;
+        const watch = new RotationWatch(secret, strategy);
 
-    it("the database goes down before the step, comes back, then the retry completes", async () => {
-      const { secret, currentVersion } = await bootstrapped(engine, strategy);
-      const watch = new RotationWatch(secret, strategy);
-      let outcome: RotationOutcome | RotationStepError;
-      try {
-        outcome = await attempt(secret, strategy, {
+        const outcome = await attempt(secret, strategy, {
           ...watch.hooks({
-            beforeStep: async (s) => {
-              if (s !== step) return;
-              watch.databaseUp = false;
-              await stopServer(secret.server);
+            beforeStep: (s) => {
+              if (s === step) {
+                fx.fake.injectFault({
+                  operation: target.operation as Operation,
+                  secretId: target.secretId ?? secret.arn,
+                  nth,
+                  // A lost response: the call took effect; the SDK's retries fail too.
+                  when: position === "first" ? "before" : "after",
+                });
+              }
             },
           }),
         });
-      } finally {
-        await startServer(secret.server);
-        watch.databaseUp = true;
-      }
-      // createSecret and finishSecret do not use the database: the first step that does fails.
-      const failingStep = step === "createSecret" ? "setSecret" : step === "finishSecret" ? undefined : step;
-      if (failingStep === undefined) {
-        expect(outcome).toMatchObject({ completedSteps: ROTATION_STEPS });
-      } else {
         expect(outcome).toBeInstanceOf(RotationStepError);
-        expect((outcome as RotationStepError).step).toBe(failingStep);
-        expect((outcome as RotationStepError).message).toMatch(
-          new RegExp(`connect to ${engine} at ${secret.server.host}:${secret.server.port} as \\w+ failed: ECONNREFUSED`),
-        );
-      }
-      await watch.check("after the database came back");
-      await retryAndVerify(secret, strategy, watch, { currentVersion });
+        expect((outcome as RotationStepError).step).toBe(step);
+        expect((outcome as RotationStepError).message).toMatch(new RegExp(`${target.operation}.* failed: .*InternalServiceError`));
+        fx.fake.clearFaults();
+        await watch.check("after the failure");
+
+        await retryAndVerify(secret, strategy, watch, { currentVersion });
+      });
+
+      it("the function's process dies after the step, then the retry completes", async () => {
+        const { secret, currentVersion } = await bootstrapped(engine, strategy);
+        const watch = new RotationWatch(secret, strategy);
+        const outcome = await attempt(secret, strategy, { ...watch.hooks(), stopAfter: step });
+        expect(outcome).toMatchObject({ completedSteps: ROTATION_STEPS.slice(0, ROTATION_STEPS.indexOf(step) + 1) });
+        await retryAndVerify(secret, strategy, watch, { currentVersion });
+        expect(watch.currentFailedAt).toEqual(strategy === "single-user" ? SINGLE_USER_OUTAGE_AFTER_KILL[step] : []);
+      });
+
+      it("the database goes down before the step, comes back, then the retry completes", async () => {
+        const { secret, currentVersion } = await bootstrapped(engine, strategy);
+        const watch = new RotationWatch(secret, strategy);
+        let outcome: RotationOutcome | RotationStepError;
+        try {
+          outcome = await attempt(secret, strategy, {
+            ...watch.hooks({
+              beforeStep: async (s) => {
+                if (s !== step) return;
+                watch.databaseUp = false;
+                await stopServer(secret.server);
+              },
+            }),
+          });
+        } finally {
+          await startServer(secret.server);
+          watch.databaseUp = true;
+        }
+        // createSecret and finishSecret do not use the database: the first step that does fails.
+        const failingStep = step === "createSecret" ? "setSecret" : step === "finishSecret" ? undefined : step;
+        if (failingStep === undefined) {
+          expect(outcome).toMatchObject({ completedSteps: ROTATION_STEPS });
+        } else {
+          expect(outcome).toBeInstanceOf(RotationStepError);
+          expect((outcome as RotationStepError).step).toBe(failingStep);
+          expect((outcome as RotationStepError).message).toMatch(
+            new RegExp(`connect to ${engine} at ${secret.server.host}:${secret.server.port} as \\w+ failed: ECONNREFUSED`),
+          );
+        }
+        await watch.check("after the database came back");
+        await retryAndVerify(secret, strategy, watch, { currentVersion });
+      });
     });
   });
-});
 
-describe.each(COMBOS)("first rotation (bootstrap), %s, %s", (engine, strategy) => {
-  it.each(ROTATION_STEPS)("the process dies after %s, then the retry creates the user", async (step) => {
-    const secret = fx.seedDatabaseSecret({ engine });
-    const watch = new RotationWatch(secret, strategy);
-    const rotate = fx.rotationFunction(strategy);
-    const first = await fx.driver.rotate(secret.arn, rotate, { token: watch.token, stopAfter: step });
-    expect(first.completedSteps).toEqual(ROTATION_STEPS.slice(0, ROTATION_STEPS.indexOf(step) + 1));
-    await fx.driver.rotate(secret.arn, rotate, { token: watch.token });
-    expect(fx.fake.stages(secret.arn)[watch.token]).toContain("AWSCURRENT");
-    expect(fx.fake.stages(secret.arn)[secret.seedVersionId]).toEqual(["AWSPREVIOUS", "TERRAFORM_SEED"]);
-    const current = fx.credentials(secret.arn);
-    expect(current.username).toBe(secret.username);
-    expect(await fx.probePrivileges(secret.server, current)).toEqual({ SELECT: true, INSERT: true, UPDATE: false, DELETE: false, CREATE: false });
+  describe.each(COMBOS)("first rotation (bootstrap), %s, %s", (engine, strategy) => {
+    it.each(ROTATION_STEPS)("the process dies after %s, then the retry creates the user", async (step) => {
+      const secret = fx.seedDatabaseSecret({ engine });
+      const watch = new RotationWatch(secret, strategy);
+      const rotate = fx.rotationFunction(strategy);
+      const first = await fx.driver.rotate(secret.arn, rotate, { token: watch.token, stopAfter: step });
+      expect(first.completedSteps).toEqual(ROTATION_STEPS.slice(0, ROTATION_STEPS.indexOf(step) + 1));
+      await fx.driver.rotate(secret.arn, rotate, { token: watch.token });
+      expect(fx.fake.stages(secret.arn)[watch.token]).toContain("AWSCURRENT");
+      expect(fx.fake.stages(secret.arn)[secret.seedVersionId]).toEqual(["AWSPREVIOUS", "TERRAFORM_SEED"]);
+      const current = fx.credentials(secret.arn);
+      expect(current.username).toBe(secret.username);
+      expect(await fx.probePrivileges(secret.server, current)).toEqual({ SELECT: true, INSERT: true, UPDATE: false, DELETE: false, CREATE: false });
+    });
   });
 });

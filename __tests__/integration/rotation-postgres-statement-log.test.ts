@@ -31,7 +31,7 @@ it.each<[RotationStrategy, RegExp]>([
     await s.query(`ALTER ROLE ${id(master.username)} SET log_statement = 'ddl'`);
   });
   const masterarn = fx.fake.seedSecret({ name: `rds!db-${master.username}`, value: master });
-  const secret = fx.seedDatabaseSecret({ engine: "postgres", override: { masterarn } });
+  const secret = fx.seedDatabaseSecret({ engine: "postgres", database: { masterSecretArn: masterarn } });
   const logStart = statSync(server.logPath).size;
   const rotate = fx.rotationFunction(strategy);
 

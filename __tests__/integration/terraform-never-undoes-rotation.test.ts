@@ -17,7 +17,7 @@
 import { dev } from "../../environments/dev";
 import { SEED_STAGE } from "../../shared/secret-contract";
 import type { VersionView } from "../support/fake-secrets-manager";
-import { RotationFixture, uniqueUsername } from "../support/rotation-fixture";
+import { RotationFixture } from "../support/rotation-fixture";
 import { resourcesOf, synthEnvironments } from "../support/synth";
 
 interface SecretVersionConfig {
@@ -65,23 +65,12 @@ afterAll(() => fixture?.close());
 test.each(["alternating-users", "single-user"] as const)(
   "%s: the plan stays empty through five rotations; a naive seed would be re-created",
   async (strategy) => {
-    const username = uniqueUsername();
-    const seedJson = JSON.stringify({
-      engine: "mariadb",
-      host: fixture.env.mariadb.host,
-      port: fixture.env.mariadb.port,
-      username,
-      dbname: fixture.env.mariadb.database,
-      masterarn: fixture.masterArns.mariadb,
-      ssl: true,
-      privileges: ["SELECT"],
-    });
     // terraform apply: the secret and its seed version, labelled as the configuration says.
-    const arn = fixture.fake.seedSecret({
-      name: `app/${username}`,
-      value: seedJson,
+    const { arn, seedValue: seedJson } = fixture.seedDatabaseSecret({
+      engine: "mariadb",
+      privileges: ["SELECT"],
+      omit: ["dbInstanceIdentifier"],
       stages: seedConfig.version_stages,
-      rotationEnabled: true,
     });
     const state = fixture.fake.versions(arn)[0];
     expect(state.stages).toEqual(["AWSCURRENT", SEED_STAGE]);

@@ -59,18 +59,48 @@ describe("database bindings variable", () => {
     expect(parseDatabaseBindings(JSON.stringify(databases))).toEqual(databases);
   });
 
-  test.each([
+  test.each<[string, string | undefined, string]>([
     ["absent", undefined, "ROTATION_DATABASES is required"],
     ["TLS as text", JSON.stringify({ db1: { ...databases.db1, tls: "false" } }), 'database "db1": "tls" must be true or false'],
     ["an unknown engine", JSON.stringify({ db1: { ...databases.db1, engine: "oracle" } }), '"engine" must be one of'],
     ["a port as text", JSON.stringify({ db1: { ...databases.db1, port: "3306" } }), '"port" must be an integer from 1 to 65535'],
     ["a database name that is not an identifier", JSON.stringify({ db1: { ...databases.db1, dbname: "app.db" } }), '"dbname" must consist of'],
+    ...["mysql", "information_schema", "performance_schema", "sys", "MySQL"].map((dbname): [string, string, string] => [
+      `the system schema ${dbname}`,
+      JSON.stringify({ db1: { ...databases.db1, dbname } }),
+      `database "db1": "dbname" ${dbname} is a system schema; allowed: an application database, not mysql, information_schema, performance_schema, sys`,
+    ]),
+    ...["postgres", "template0", "template1"].map((dbname): [string, string, string] => [
+      `the PostgreSQL system database ${dbname}`,
+      JSON.stringify({ db1: { ...databases.db1, engine: "postgres", dbname } }),
+      `"dbname" ${dbname} is a system schema; allowed: an application database, not postgres, template0, template1`,
+    ]),
   ])("refuses %s", (_case, text, message) => {
     expect(() => parseDatabaseBindings(text)).toThrow(message);
   });
 });
 
 describe("bindings together", () => {
+  const parsed = parseDatabaseBindings(JSON.stringify(databases));
+  const only = (secrets: SecretBindingsFile["secrets"], strategy: SecretBindingsFile["strategy"] = "alternating-users") => ({ version: 1 as const, strategy, secrets });
+
+  test.each(["root", "rdsadmin", "RDSREPLADMIN", "rds_superuser", "postgres", "pg_monitor", "azure_superuser", "rds", "pg", "azure"])(
+    "refuses the reserved or system account %s (alone or as the base of a clone)",
+    (username) => {
+      expect(() => checkBindings(only({ s: { database: "db1", username, privileges: ["SELECT"] } }), parsed)).toThrow(
+        /secret "s": user \w+ is a reserved or system account, which this function never manages/,
+      );
+    },
+  );
+
+  test("refuses two secrets that rotate the same user, the clone included", () => {
+    const twice = { a: { database: "db1", username: "app", privileges: ["SELECT" as const] }, b: { database: "db1", username: "app_clone", privileges: ["SELECT" as const] } };
+    expect(() => checkBindings(only(twice), parsed)).toThrow(
+      'secrets "a" and "b" both rotate user app_clone of database "db1"; allowed: one secret per user',
+    );
+    expect(() => checkBindings(only(twice, "single-user"), parsed)).not.toThrow();
+  });
+
   test("a secret must name a database of the variable", () => {
     expect(() => checkBindings(file, {})).toThrow('secret "app/z" names database "db1", which ROTATION_DATABASES does not define');
   });

@@ -9,7 +9,9 @@
  *  - a version with no label is deprecated: DescribeSecret omits it, GetSecretValue by
  *    VersionId still returns it (the service purges such versions only past 100);
  *  - PutSecretValue is idempotent on ClientRequestToken + value, and refuses the same
- *    token with another value;
+ *    token with another value, as the service documents; with `overwritePendingValues`
+ *    it overwrites the value of a version labelled AWSPENDING instead, as the open-source
+ *    emulator moto does (nothing here can prove which one a region does);
  *  - RotateSecret enables rotation, refuses to start while AWSPENDING is on a version
  *    other than AWSCURRENT, adds a version (id = ClientRequestToken) that has the label
  *    AWSPENDING and no value yet, and, with a rotation function attached, runs the four
@@ -17,13 +19,15 @@
  *
  * Operations: CreateSecret, DescribeSecret, GetSecretValue, PutSecretValue,
  * UpdateSecretVersionStage, ListSecretVersionIds, GetRandomPassword, RotateSecret,
- * CancelRotateSecret. Test helpers: `seedSecret`, `versions`, `stages`, `currentValue`,
- * `setRotationEnabled`, call records (`calls`, `countCalls`, `resetCalls`, attributed to
+ * CancelRotateSecret; DescribeSecret reports `OwningService` and a `NextRotationDate`
+ * computed from the rotation rules. Test helpers: `seedSecret`, `versions`, `stages`,
+ * `currentValue`, `setRotationEnabled`, call records (`calls`, `countCalls`, `resetCalls`, attributed to
  * the rotation step running at the time), and fault injection (`injectFault`).
  */
 import { SecretsManagerClient, type SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import { randomInt, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { RATE_EXPRESSION } from "../../constructs/database-credential-secret";
 
 export const ROTATION_STEPS = ["createSecret", "setSecret", "testSecret", "finishSecret"] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
@@ -105,6 +109,8 @@ export interface SeedOptions {
   readonly versionId?: string;
   /** Rotation configured and enabled. @default false */
   readonly rotationEnabled?: boolean;
+  /** The service that manages the secret, DescribeSecret's `OwningService` (e.g. `rds`). @default none */
+  readonly owningService?: string;
 }
 
 /** An error as the service returns it: `{"__type": type, "message": ...}`. */
@@ -144,6 +150,9 @@ interface StoredSecret {
   rotationEnabled?: boolean;
   rotationLambdaArn?: string;
   rotationRules?: Record<string, unknown>;
+  /** When the rotation rules were last set: the schedule counts from it until a rotation finishes. */
+  rotationScheduledFrom?: Date;
+  owningService?: string;
   /** In creation order. */
   readonly versions: Map<string, StoredVersion>;
   /** Staging label -> version id: one version per label by construction. */
@@ -184,6 +193,13 @@ export class FakeSecretsManager {
    * rotation (adds the AWSPENDING version).
    */
   rotationFunction: RotationFunction | undefined;
+
+  /**
+   * PutSecretValue with the token of a version that has a value and the label
+   * AWSPENDING replaces that value (moto's behaviour) instead of failing with
+   * ResourceExistsException (the documented one).
+   */
+  overwritePendingValues = false;
 
   private constructor(
     private readonly server: Server,
@@ -237,6 +253,7 @@ export class FakeSecretsManager {
       for (const stage of options.stages ?? [AWSCURRENT]) this.attachLabel(secret, stage, version.id);
     }
     if (options.rotationEnabled) secret.rotationEnabled = true;
+    secret.owningService = options.owningService;
     return secret.arn;
   }
 
@@ -435,6 +452,7 @@ export class FakeSecretsManager {
 
   private describeSecret(input: Input) {
     const secret = this.find(requireString(input, "SecretId"));
+    const next = nextRotation(secret);
     const versionIdsToStages = Object.fromEntries(
       [...secret.versions.keys()].map((id) => [id, this.stagesOf(secret, id)]).filter(([, stages]) => stages.length > 0),
     );
@@ -448,6 +466,8 @@ export class FakeSecretsManager {
       CreatedDate: epochSeconds(secret.created),
       LastChangedDate: epochSeconds(secret.lastChanged),
       LastRotatedDate: secret.lastRotated && epochSeconds(secret.lastRotated),
+      NextRotationDate: next && epochSeconds(next),
+      OwningService: secret.owningService,
       VersionIdsToStages: versionIdsToStages,
     };
   }
@@ -487,7 +507,8 @@ export class FakeSecretsManager {
     }
     const stages = (input.VersionStages as string[] | undefined) ?? [AWSCURRENT];
     const existing = secret.versions.get(token);
-    if (existing && (existing.secretString !== undefined || existing.secretBinary !== undefined)) {
+    const overwrite = this.overwritePendingValues && secret.labels.get(AWSPENDING) === token;
+    if (existing && !overwrite && (existing.secretString !== undefined || existing.secretBinary !== undefined)) {
       if (existing.secretString !== value || existing.secretBinary !== binary) {
         throw new ServiceError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
       }
@@ -578,7 +599,10 @@ export class FakeSecretsManager {
   private rotateSecret(input: Input) {
     const secret = this.find(requireString(input, "SecretId"));
     if (input.RotationLambdaARN !== undefined) secret.rotationLambdaArn = input.RotationLambdaARN as string;
-    if (input.RotationRules !== undefined) secret.rotationRules = input.RotationRules as Record<string, unknown>;
+    if (input.RotationRules !== undefined) {
+      secret.rotationRules = input.RotationRules as Record<string, unknown>;
+      secret.rotationScheduledFrom = new Date();
+    }
     if (secret.rotationLambdaArn === undefined && this.rotationFunction === undefined) {
       throw new ServiceError("InvalidRequestException", "No Lambda rotation function ARN is associated with this secret.");
     }
@@ -643,6 +667,23 @@ export class FakeSecretsManager {
     if (!secret) throw new ServiceError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     return secret;
   }
+}
+
+/**
+ * DescribeSecret's `NextRotationDate` of an enabled rotation with a fixed interval (days or
+ * `rate(...)`): the interval after the last rotation, or after the rules were set. It stays
+ * in the past while rotations fail, as the service documents. None for `cron(...)`.
+ */
+function nextRotation(secret: StoredSecret): Date | undefined {
+  const from = secret.lastRotated ?? secret.rotationScheduledFrom;
+  const rules = secret.rotationRules ?? {};
+  const rate = RATE_EXPRESSION.exec(String(rules.ScheduleExpression ?? ""));
+  const hours =
+    typeof rules.AutomaticallyAfterDays === "number"
+      ? rules.AutomaticallyAfterDays * 24
+      : rate && Number(rate[1]) * (rate[2].startsWith("hour") ? 1 : 24);
+  if (!secret.rotationEnabled || from === undefined || !hours) return undefined;
+  return new Date(from.getTime() + hours * 3_600_000);
 }
 
 export type StepHook = (step: RotationStep) => void | Promise<void>;

@@ -2,13 +2,16 @@
  * Everything an integration test of rotation needs, on top of the servers that the
  * global setup started: a FakeSecretsManager with one RDS-style master secret per
  * server, a RotationDriver, the real rotation function wired to the fake, database
- * secrets seeded the way Terraform writes them, and database-side probes.
+ * secrets seeded the way Terraform writes them together with the function's binding of
+ * each (as the constructs write it), and database-side probes.
  *
  * The function's log lines (JSON on stdout) are captured instead of printed, so tests
  * can check them (e.g. that no password ever appears).
  */
-import { randomBytes } from "node:crypto";
-import { createHandler, type RotationOptions } from "../../lambda/index";
+import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createHandler, type RotationEvent, type RotationOptions } from "../../lambda/index";
+import type { DatabaseBinding, DatabaseBindings, SecretBinding, SecretBindingsFile } from "../../shared/rotation-binding";
 import { SEED_STAGE, engineFamily, type DatabaseSecretValue, type Engine, type Privilege, type RotationStrategy } from "../../shared/secret-contract";
 import { loginError, withSession, type SqlSession } from "./db-clients";
 import { loadDatabaseEnvironment, type DatabaseCredentials, type DatabaseEnvironment, type ServerInfo, type ServerKind } from "./db-servers";
@@ -30,10 +33,19 @@ export interface SeedSecretOptions {
   readonly override?: Readonly<Record<string, unknown>>;
   /** The secret's value exactly, instead of the seed JSON (e.g. malformed JSON). */
   readonly rawValue?: string;
+  /**
+   * The secret's database binding, over the defaults (the engine's test server, its
+   * master secret, TLS); the seed JSON says the same unless `override` changes it.
+   */
+  readonly database?: Partial<DatabaseBinding>;
+  /** Staging labels of the seed. @default ["AWSCURRENT", "TERRAFORM_SEED"] */
+  readonly stages?: readonly string[];
 }
 
 export interface SeededSecret {
   readonly arn: string;
+  /** The secret's name: the key of its binding. */
+  readonly name: string;
   readonly engine: Engine;
   readonly server: ServerInfo;
   readonly username: string;
@@ -41,6 +53,8 @@ export interface SeededSecret {
   readonly seedVersionId: string;
   /** The seed JSON as stored. */
   readonly seedValue: string;
+  /** The database the function's binding names for this secret. */
+  readonly database: DatabaseBinding;
 }
 
 /** Outcome of trying each table privilege (and CREATE TABLE) as a user: true = allowed. */
@@ -55,6 +69,11 @@ export class RotationFixture {
   /** Lines the rotation function logged, parsed. */
   readonly logs: Record<string, unknown>[] = [];
   private restoreStdout: (() => void) | undefined;
+  /** The binding of every secret seeded so far, as the constructs would write it. */
+  private readonly databaseBindings: Record<string, DatabaseBinding> = {};
+  private readonly secretBindings: Record<string, SecretBinding> = {};
+  /** Changes with every secret seeded: functions rebuild their binding when it changed. */
+  private bindingsVersion = 0;
 
   private constructor(
     readonly env: DatabaseEnvironment,
@@ -93,47 +112,82 @@ export class RotationFixture {
 
   /**
    * The rotation function as deployed, with its own SDK client on the fake (caller
-   * FUNCTION_CALLER) and the test CA as DB_CA_BUNDLE; `options` override any setting.
+   * FUNCTION_CALLER), the test CA as DB_CA_BUNDLE and the binding of every secret seeded
+   * before its invocation (it is rebuilt, as at a redeployment, when more were seeded);
+   * `options` override any setting.
    */
   rotationFunction(strategy: RotationStrategy, options: Partial<RotationOptions> = {}): RotationFunction {
-    return createHandler({
-      client: this.fake.client(FUNCTION_CALLER),
-      strategy,
-      caBundlePath: this.env.caPath,
-      connectTimeoutMs: 3000,
-      ...options,
-    });
+    let built: { version: number; handler: (event: RotationEvent) => Promise<void> } | undefined;
+    return (event) => {
+      if (built?.version !== this.bindingsVersion) {
+        built = {
+          version: this.bindingsVersion,
+          handler: createHandler({
+            client: this.fake.client(FUNCTION_CALLER),
+            strategy,
+            caBundlePath: this.env.caPath,
+            connectTimeoutMs: 3000,
+            ...this.bindings(strategy),
+            ...options,
+          }),
+        };
+      }
+      return built.handler(event);
+    };
+  }
+
+  /** Both channels of the binding of a function with `strategy`, for every secret seeded so far. */
+  bindings(strategy: RotationStrategy): { databases: DatabaseBindings; secretBindings: SecretBindingsFile } {
+    return {
+      databases: { ...this.databaseBindings },
+      secretBindings: { version: 1, strategy, secrets: { ...this.secretBindings } },
+    };
+  }
+
+  /** The binding of a database on the engine's test server, with its master secret and TLS. */
+  defaultDatabase(engine: Engine): DatabaseBinding {
+    const server = this.server(engine);
+    return { engine, host: server.host, port: server.port, dbname: server.database, masterSecretArn: this.masterArns[server.kind], tls: true };
   }
 
   /**
    * Creates a database credential secret as Terraform does: one version with the
-   * connection metadata and no password, labelled AWSCURRENT and TERRAFORM_SEED.
+   * connection metadata and no password, labelled AWSCURRENT and TERRAFORM_SEED, and
+   * binds it (name, database, user, privileges) for the functions of this fixture.
    */
   seedDatabaseSecret(options: SeedSecretOptions): SeededSecret {
     const server = this.server(options.engine);
     const username = options.username ?? uniqueUsername();
+    const privileges = options.privileges ?? ["SELECT", "INSERT"];
+    const database = { ...this.defaultDatabase(options.engine), ...options.database };
     const json: Record<string, unknown> = {
-      engine: options.engine,
-      host: server.host,
-      port: server.port,
+      engine: database.engine,
+      host: database.host,
+      port: database.port,
       username,
-      dbname: server.database,
-      masterarn: this.masterArns[server.kind],
-      ssl: true,
+      dbname: database.dbname,
+      masterarn: database.masterSecretArn,
+      ssl: database.tls,
       dbInstanceIdentifier: `it-${server.kind}`,
-      privileges: options.privileges ?? ["SELECT", "INSERT"],
+      privileges,
       ...options.override,
     };
     for (const key of options.omit ?? []) delete json[key];
     const seedValue = options.rawValue ?? JSON.stringify(json);
     const seedVersionId = `terraform-seed-${randomBytes(12).toString("hex")}`;
-    const arn = this.fake.seedSecret({
-      name: `app/${username}`,
-      value: seedValue,
-      versionId: seedVersionId,
-      stages: ["AWSCURRENT", SEED_STAGE],
-    });
-    return { arn, engine: options.engine, server, username, seedVersionId, seedValue };
+    const name = `app/${username}`;
+    const arn = this.fake.seedSecret({ name, value: seedValue, versionId: seedVersionId, stages: options.stages ?? ["AWSCURRENT", SEED_STAGE] });
+    const databaseKey = `${database.engine}-${Object.keys(this.databaseBindings).length}`;
+    this.databaseBindings[databaseKey] = database;
+    this.secretBindings[name] = { database: databaseKey, username, privileges: [...privileges] };
+    this.bindingsVersion++;
+    return { arn, name, engine: options.engine, server, username, seedVersionId, seedValue, database };
+  }
+
+  /** Binds the secret to other privileges, as a redeployment with a changed configuration does. */
+  rebind(secret: SeededSecret, privileges: readonly Privilege[]): void {
+    this.secretBindings[secret.name] = { ...this.secretBindings[secret.name], privileges: [...privileges] };
+    this.bindingsVersion++;
   }
 
   /** The parsed JSON of the version with `stage`. */
@@ -141,6 +195,31 @@ export class RotationFixture {
     const text = this.fake.currentValue(arn, stage);
     if (text === undefined) throw new Error(`secret ${arn} has no ${stage} value`);
     return JSON.parse(text) as DatabaseSecretValue;
+  }
+
+  /** Every version's value and labels: equal snapshots mean the secret did not change. */
+  secretState(arn: string): { stages: Record<string, string[]>; values: Record<string, string | undefined> } {
+    const values = Object.fromEntries(this.fake.versions(arn).map((v) => [v.versionId, v.secretString]));
+    return { stages: this.fake.stages(arn), values };
+  }
+
+  /**
+   * Writes a new AWSCURRENT version, as an operator (or anyone allowed to write the
+   * secret) would with put-secret-value. The function leaves AWSPENDING on the version it
+   * rotated in, which the put turns into AWSPREVIOUS; the writer then removes that label,
+   * or the service refuses to start the next rotation ("A previous rotation isn't complete").
+   */
+  async putCurrentValue(arn: string, value: object): Promise<void> {
+    const client = this.fake.client("secret-writer");
+    try {
+      await client.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: randomUUID(), SecretString: JSON.stringify(value) }));
+      const stalePending = Object.entries(this.fake.stages(arn)).find(([, stages]) => stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT"));
+      if (stalePending) {
+        await client.send(new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: "AWSPENDING", RemoveFromVersionId: stalePending[0] }));
+      }
+    } finally {
+      client.destroy();
+    }
   }
 
   /** User name and password of the version with `stage`. */

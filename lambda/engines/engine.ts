@@ -26,6 +26,33 @@ export interface DatabaseEngine {
 }
 
 /**
+ * How the function recognises the users it created: a marker it sets in the same
+ * operation that creates them, and that only a database administrator can set or remove.
+ * - PostgreSQL: the role's comment (`COMMENT ON ROLE`), written in the transaction that
+ *   creates the role. Setting it takes CREATEROLE (PostgreSQL 16+: ADMIN OPTION on the
+ *   role), which an application user never has.
+ * - MySQL and MariaDB: membership of the role of this name, which holds no privileges.
+ *   MariaDB has no user comments, so one mechanism serves both; granting the role takes
+ *   its ADMIN OPTION (the master, who creates it) or ROLE_ADMIN. The grant follows
+ *   CREATE USER, so a process killed in between leaves an unmarked user: the retry of
+ *   that rotation recognises it because it logs in with the rotation's pending
+ *   password, and marks it (see setSecret).
+ * An administrator adopts an existing user by setting the marker by hand.
+ */
+export const MANAGED_USER_MARKER = "secrets_rotation_managed";
+
+/** What the database says about a user, read before the function changes it. */
+export type UserStatus =
+  | { readonly exists: false }
+  | {
+      readonly exists: true;
+      /** The user carries MANAGED_USER_MARKER. */
+      readonly managed: boolean;
+      /** Why the user is privileged (superuser, global privileges, grant option, a role...), or undefined. */
+      readonly privileged?: string;
+    };
+
+/**
  * An open connection. Methods reject with DatabaseErrors that never contain a password
  * (the driver's message is dropped for statements that carry one).
  * Users are `'name'@'%'` on MySQL-family engines and login roles on PostgreSQL.
@@ -35,13 +62,20 @@ export interface DatabaseSession {
   test(): Promise<void>;
   /** Changes the password of the user this session is logged in as. */
   setOwnPassword(password: string): Promise<void>;
-  userExists(username: string): Promise<boolean>;
+  /** The user as the database sees it; the connected user may inspect itself without any privilege. */
+  inspectUser(username: string): Promise<UserStatus>;
+  /** Creates the user with the password and MANAGED_USER_MARKER. */
   createUser(username: string, password: string): Promise<void>;
+  /** Sets MANAGED_USER_MARKER on an existing user. */
+  markUser(username: string): Promise<void>;
   setPassword(username: string, password: string): Promise<void>;
-  /** Grants `privileges` on the tables of `dbname` (idempotent; see PRIVILEGES). */
-  grantPrivileges(username: string, dbname: string, privileges: readonly Privilege[]): Promise<void>;
-  /** Gives `to` every privilege `from` has (idempotent and additive). */
-  copyPrivileges(from: string, to: string): Promise<void>;
+  /**
+   * Gives the user exactly `privileges` of PRIVILEGES on the tables of `dbname`: grants
+   * them and revokes the others, without a moment in which a bound privilege is missing.
+   */
+  applyPrivileges(username: string, dbname: string, privileges: readonly Privilege[]): Promise<void>;
+  /** Whether the connected user holds exactly `privileges` of PRIVILEGES on the tables of `dbname`. */
+  holdsExactly(dbname: string, privileges: readonly Privilege[]): Promise<boolean>;
   /** Closes the connection; never rejects. */
   close(): Promise<void>;
 }
@@ -62,7 +96,16 @@ export interface StatementOptions {
   readonly secret?: boolean;
 }
 
-/** The privilege names to put in a GRANT, deduplicated and in a fixed order. */
-export function privilegeList(privileges: readonly Privilege[]): string {
-  return PRIVILEGES.filter((p) => privileges.includes(p)).join(", ");
+/** The privileges to grant and to revoke for exactly `privileges`, each in the fixed order of PRIVILEGES. */
+export function privilegeChange(privileges: readonly Privilege[]): { grant: Privilege[]; revoke: Privilege[] } {
+  return {
+    grant: PRIVILEGES.filter((p) => privileges.includes(p)),
+    revoke: PRIVILEGES.filter((p) => !privileges.includes(p)),
+  };
+}
+
+/** Whether `held` (privilege names as a server lists them) are exactly `privileges`, ignoring privileges outside PRIVILEGES. */
+export function isExactly(held: Iterable<string>, privileges: readonly Privilege[]): boolean {
+  const ours = new Set([...held].filter((p) => (PRIVILEGES as readonly string[]).includes(p)));
+  return ours.size === privileges.length && privileges.every((p) => ours.has(p));
 }

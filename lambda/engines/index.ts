@@ -15,4 +15,4 @@ function lazyEngine(load: () => Promise<DatabaseEngine>): DatabaseEngine {
   };
 }
 
-export type { ConnectOptions, ConnectionTarget, DatabaseEngine, DatabaseSession, EngineRegistry } from "./engine";
+export type { ConnectOptions, ConnectionTarget, DatabaseEngine, DatabaseSession, EngineRegistry, UserStatus } from "./engine";

@@ -1,17 +1,20 @@
 import { isIP } from "node:net";
-import { createConnection, escape, escapeId, type Connection, type RowDataPacket } from "mysql2/promise";
+import { createConnection, escapeId, type Connection, type RowDataPacket } from "mysql2/promise";
 import { socketToIp } from "../../shared/tls-socket";
-import { DatabaseError, toDatabaseError } from "../errors";
+import { toDatabaseError } from "../errors";
 import type { Privilege } from "../../shared/secret-contract";
 import type { Credentials } from "../secret-value";
 import {
+  MANAGED_USER_MARKER,
   connectOperation,
-  privilegeList,
+  isExactly,
+  privilegeChange,
   type ConnectOptions,
   type ConnectionTarget,
   type DatabaseEngine,
   type DatabaseSession,
   type StatementOptions,
+  type UserStatus,
 } from "./engine";
 
 /** MySQL, MariaDB and Aurora MySQL, through mysql2. Every user is `'name'@'%'`. */
@@ -60,18 +63,33 @@ class MysqlSession implements DatabaseSession {
     await this.run("change the password of the connected user", sql, { values: [password], secret: true });
   }
 
-  async userExists(username: string): Promise<boolean> {
-    const rows = await this.run(`look up user ${username}`, "SELECT 1 FROM mysql.user WHERE User = ? AND Host = '%'", {
-      values: [username],
-    });
-    return rows.length > 0;
+  async inspectUser(username: string): Promise<UserStatus> {
+    let rows: RowDataPacket[];
+    try {
+      [rows] = await this.connection.query<RowDataPacket[]>({
+        sql: "SHOW GRANTS FOR ?@'%'",
+        values: [username],
+        timeout: this.queryTimeoutMs,
+      });
+    } catch (cause) {
+      if ((cause as { errno?: unknown }).errno === ER_NONEXISTING_GRANT) return { exists: false };
+      throw toDatabaseError(`read the grants of ${username}`, cause, true);
+    }
+    return { exists: true, ...readGrants(rows.map((row) => String(Object.values(row)[0]))) };
   }
 
   async createUser(username: string, password: string): Promise<void> {
+    await this.ensureMarkerRole();
     await this.run(`create user ${username}`, "CREATE USER ?@'%' IDENTIFIED BY ?", {
       values: [username, password],
       secret: true,
     });
+    await this.markUser(username);
+  }
+
+  async markUser(username: string): Promise<void> {
+    await this.ensureMarkerRole();
+    await this.run(`mark user ${username} as managed`, `GRANT ${escapeId(MANAGED_USER_MARKER)} TO ?@'%'`, { values: [username] });
   }
 
   async setPassword(username: string, password: string): Promise<void> {
@@ -81,28 +99,35 @@ class MysqlSession implements DatabaseSession {
     });
   }
 
-  async grantPrivileges(username: string, dbname: string, privileges: readonly Privilege[]): Promise<void> {
-    // In a database-level GRANT, _ and % are wildcards: escape them to grant on this database only.
-    const database = escapeId(dbname.replace(/[_%]/g, "\\$&"));
-    await this.run(
-      `grant ${privilegeList(privileges)} on ${dbname} to ${username}`,
-      `GRANT ${privilegeList(privileges)} ON ${database}.* TO ?@'%'`,
-      { values: [username] },
-    );
+  async applyPrivileges(username: string, dbname: string, privileges: readonly Privilege[]): Promise<void> {
+    const { grant, revoke } = privilegeChange(privileges);
+    const database = grantDatabase(dbname);
+    // GRANT first: the user never lacks a bound privilege, and the REVOKE then finds the
+    // database-level grant it needs (MySQL refuses to revoke from a user with none there).
+    await this.run(`grant ${grant.join(", ")} on ${dbname} to ${username}`, `GRANT ${grant.join(", ")} ON ${database}.* TO ?@'%'`, {
+      values: [username],
+    });
+    if (revoke.length > 0) {
+      const list = revoke.join(", ");
+      await this.run(`revoke ${list} on ${dbname} from ${username}`, `REVOKE ${list} ON ${database}.* FROM ?@'%'`, {
+        values: [username],
+      });
+    }
   }
 
-  async copyPrivileges(from: string, to: string): Promise<void> {
-    const rows = await this.run(`read the grants of ${from}`, "SHOW GRANTS FOR ?@'%'", { values: [from] });
-    const statements = rows
-      .map((row) => rewriteGrant(String(Object.values(row)[0]), from, to))
-      .filter((statement): statement is string => statement !== undefined);
-    if (statements.length === 0) {
-      throw new DatabaseError(`copy the grants of ${from} to ${to} failed: SHOW GRANTS listed none for ${from}@%`, false);
-    }
-    for (const statement of statements) {
-      // Sent without values, so mysql2 substitutes nothing: a ? inside a quoted name stays as it is.
-      await this.run(`copy a grant of ${from} to ${to}`, statement);
-    }
+  async holdsExactly(dbname: string, privileges: readonly Privilege[]): Promise<boolean> {
+    const rows = await this.run("read the grants of the connected user", "SHOW GRANTS");
+    const prefix = `ON ${grantDatabase(dbname)}.* TO `;
+    const line = rows
+      .map((row) => String(Object.values(row)[0]))
+      .find((text) => text.startsWith("GRANT ") && text.includes(` ${prefix}`));
+    const held = line === undefined ? [] : line.slice("GRANT ".length, line.indexOf(` ${prefix}`)).split(", ");
+    return isExactly(held, privileges);
+  }
+
+  /** Creates MANAGED_USER_MARKER, a role with no privileges, once per server; its creator may grant it. */
+  private async ensureMarkerRole(): Promise<void> {
+    await this.run("create the marker role", `CREATE ROLE IF NOT EXISTS ${escapeId(MANAGED_USER_MARKER)}`);
   }
 
   async close(): Promise<void> {
@@ -128,29 +153,36 @@ class MysqlSession implements DatabaseSession {
   }
 }
 
-/** Statements of SHOW GRANTS that can be copied, and the keyword before their grantee. */
-const GRANTEE_KEYWORDS: readonly (readonly [string, string])[] = [
-  ["GRANT ", " TO "],
-  // MySQL 8 partial revokes.
-  ["REVOKE ", " FROM "],
-  // MariaDB lists the default role too.
-  ["SET DEFAULT ROLE ", " FOR "],
-];
+/** MySQL's "There is no such grant defined for user": SHOW GRANTS for a user that does not exist. */
+const ER_NONEXISTING_GRANT = 1141;
+
+/** `dbname` as a database-level GRANT names it: in such a GRANT, _ and % are wildcards, so they are escaped. */
+function grantDatabase(dbname: string): string {
+  return escapeId(dbname.replace(/[_%]/g, "\\$&"));
+}
 
 /**
- * Rewrites one line of `SHOW GRANTS FOR 'from'@'%'` for user `to`, or returns undefined
- * for a line that grants nothing. The privilege and object part is kept as the server
- * printed it (names already quoted by the server); the grantee is replaced by `to`,
- * escaped as a string; of what follows the grantee only the GRANT/ADMIN OPTION is kept
- * (MariaDB appends the password hash, which must not be copied).
+ * Reads SHOW GRANTS lines (MySQL 8 and MariaDB forms): the user is managed if it holds
+ * MANAGED_USER_MARKER; privileged if it holds any global privilege, any grant or admin
+ * option, or any other role. Reasons name privileges and roles, never a line (MariaDB's
+ * USAGE line carries the password hash).
  */
-export function rewriteGrant(line: string, from: string, to: string): string | undefined {
-  const grantee = `\`${from}\`@\`%\``;
-  const keyword = GRANTEE_KEYWORDS.find(([statement]) => line.startsWith(statement))?.[1];
-  if (keyword === undefined) return undefined;
-  const at = line.lastIndexOf(keyword + grantee);
-  if (at < 0) return undefined;
-  const rest = line.slice(at + keyword.length + grantee.length);
-  const option = /\bWITH (GRANT|ADMIN) OPTION\b/.exec(rest);
-  return `${line.slice(0, at)}${keyword}${escape(to)}@'%'${option ? ` ${option[0]}` : ""}`;
+export function readGrants(lines: readonly string[]): { managed: boolean; privileged?: string } {
+  const reasons: string[] = [];
+  let managed = false;
+  for (const line of lines) {
+    if (!line.startsWith("GRANT ")) continue;
+    if (/ WITH (GRANT|ADMIN) OPTION$/.test(line)) reasons.push("a grant or admin option");
+    const roles = /^GRANT ((?:`[^`]+`(?:@`[^`]*`)?(?:, )?)+) TO /.exec(line);
+    if (roles) {
+      for (const [, role] of roles[1].matchAll(/`([^`]+)`(?:@`[^`]*`)?/g)) {
+        if (role === MANAGED_USER_MARKER) managed = true;
+        else reasons.push(`role ${role}`);
+      }
+      continue;
+    }
+    const global = /^GRANT (.+?) ON \*\.\* TO /.exec(line);
+    if (global && global[1] !== "USAGE") reasons.push(`global privileges ${global[1]}`);
+  }
+  return { managed, privileged: reasons.length > 0 ? [...new Set(reasons)].join("; ") : undefined };
 }

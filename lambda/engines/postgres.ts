@@ -3,15 +3,49 @@ import { toDatabaseError } from "../errors";
 import type { Privilege } from "../../shared/secret-contract";
 import type { Credentials } from "../secret-value";
 import {
+  MANAGED_USER_MARKER,
   connectOperation,
-  privilegeList,
+  isExactly,
+  privilegeChange,
   type ConnectOptions,
   type ConnectionTarget,
   type DatabaseEngine,
   type DatabaseSession,
   type StatementOptions,
+  type UserStatus,
 } from "./engine";
 import { passwordVerifier } from "./postgres-password";
+
+/** The attributes, memberships, grant options and marker of role $1 (no row: no such role). */
+const INSPECT_ROLE = `
+  SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, r.rolbypassrls,
+    pg_catalog.shobj_description(r.oid, 'pg_authid') AS marker,
+    ARRAY(SELECT g.rolname::text FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+          WHERE m.member = r.oid ORDER BY 1) AS roles,
+    EXISTS (SELECT 1 FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+            WHERE a.grantee = r.oid AND a.is_grantable) AS grant_option
+  FROM pg_catalog.pg_roles r WHERE r.rolname = $1`;
+
+interface RoleRow {
+  rolsuper: boolean;
+  rolcreaterole: boolean;
+  rolcreatedb: boolean;
+  rolreplication: boolean;
+  rolbypassrls: boolean;
+  marker: string | null;
+  roles: string[];
+  grant_option: boolean;
+}
+
+/** The privileges the connected role holds on each table of schema public (granted to it by name). */
+const OWN_TABLE_PRIVILEGES = `
+  SELECT c.oid, COALESCE(ARRAY_AGG(a.privilege_type) FILTER (WHERE a.grantee = u.oid), '{}') AS privileges
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+  JOIN pg_catalog.pg_roles u ON u.rolname = current_user
+  LEFT JOIN LATERAL pg_catalog.aclexplode(c.relacl) a ON true
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  GROUP BY c.oid`;
 
 /** PostgreSQL and Aurora PostgreSQL, through pg. Users are login roles. */
 export const postgresEngine: DatabaseEngine = {
@@ -62,18 +96,37 @@ class PostgresSession implements DatabaseSession {
     });
   }
 
-  async userExists(username: string): Promise<boolean> {
-    const rows = await this.run(`look up role ${username}`, "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {
-      values: [username],
-    });
-    return rows.length > 0;
+  async inspectUser(username: string): Promise<UserStatus> {
+    const [row] = (await this.run(`inspect role ${username}`, INSPECT_ROLE, { values: [username] })) as RoleRow[];
+    if (row === undefined) return { exists: false };
+    const reasons = [
+      ...(["rolsuper", "rolcreaterole", "rolcreatedb", "rolreplication", "rolbypassrls"] as const)
+        .filter((attribute) => row[attribute])
+        .map((attribute) => attribute.replace(/^rol/, "").toUpperCase()),
+      ...row.roles.map((role) => `membership of role ${role}`),
+      ...(row.grant_option ? ["a grant option"] : []),
+    ];
+    return {
+      exists: true,
+      managed: row.marker === MANAGED_USER_MARKER,
+      privileged: reasons.length > 0 ? reasons.join("; ") : undefined,
+    };
   }
 
   async createUser(username: string, password: string): Promise<void> {
     const verifier = await this.verifierLiteral(username, password);
-    await this.run(`create role ${username}`, `CREATE ROLE ${escapeIdentifier(username)} WITH LOGIN PASSWORD ${verifier}`, {
-      secret: true,
+    // One transaction: a role without its marker never exists.
+    await this.transaction(async () => {
+      await this.run(`create role ${username}`, `CREATE ROLE ${escapeIdentifier(username)} WITH LOGIN PASSWORD ${verifier}`, {
+        secret: true,
+      });
+      await this.markUser(username);
     });
+  }
+
+  async markUser(username: string): Promise<void> {
+    const marker = escapeLiteral(MANAGED_USER_MARKER);
+    await this.run(`mark role ${username} as managed`, `COMMENT ON ROLE ${escapeIdentifier(username)} IS ${marker}`);
   }
 
   async setPassword(username: string, password: string): Promise<void> {
@@ -85,9 +138,10 @@ class PostgresSession implements DatabaseSession {
     );
   }
 
-  async grantPrivileges(username: string, dbname: string, privileges: readonly Privilege[]): Promise<void> {
+  async applyPrivileges(username: string, dbname: string, privileges: readonly Privilege[]): Promise<void> {
     const role = escapeIdentifier(username);
-    const tables = privilegeList(privileges);
+    const { grant, revoke } = privilegeChange(privileges);
+    const tables = grant.join(", ");
     const statements = [
       `GRANT CONNECT ON DATABASE ${escapeIdentifier(dbname)} TO ${role}`,
       `GRANT USAGE ON SCHEMA public TO ${role}`,
@@ -95,21 +149,41 @@ class PostgresSession implements DatabaseSession {
       // Tables that the connected (master) user creates later.
       `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ${tables} ON TABLES TO ${role}`,
     ];
-    if (privileges.includes("INSERT")) {
-      // nextval() of serial and identity columns needs USAGE on the sequence.
+    if (revoke.length > 0) {
       statements.push(
-        `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
-        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO ${role}`,
+        `REVOKE ${revoke.join(", ")} ON ALL TABLES IN SCHEMA public FROM ${role}`,
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ${revoke.join(", ")} ON TABLES FROM ${role}`,
       );
     }
-    for (const statement of statements) {
-      await this.run(`grant ${tables} on ${dbname} to ${username}`, statement);
-    }
+    // nextval() of serial and identity columns needs USAGE on the sequence: with INSERT only.
+    const sequences = privileges.includes("INSERT") ? ["GRANT", "TO"] : ["REVOKE", "FROM"];
+    statements.push(
+      `${sequences[0]} USAGE ON ALL SEQUENCES IN SCHEMA public ${sequences[1]} ${role}`,
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public ${sequences[0]} USAGE ON SEQUENCES ${sequences[1]} ${role}`,
+    );
+    // One transaction: no moment with a bound privilege missing, and no half-applied change.
+    await this.transaction(async () => {
+      for (const statement of statements) await this.run(`apply ${tables} on ${dbname} to ${username}`, statement);
+    });
   }
 
-  async copyPrivileges(from: string, to: string): Promise<void> {
-    // Membership: `to` inherits every privilege of `from`, including ones granted later.
-    await this.run(`grant role ${from} to ${to}`, `GRANT ${escapeIdentifier(from)} TO ${escapeIdentifier(to)}`);
+  async holdsExactly(_dbname: string, privileges: readonly Privilege[]): Promise<boolean> {
+    const rows = (await this.run("read the table privileges of the connected role", OWN_TABLE_PRIVILEGES)) as {
+      privileges: string[];
+    }[];
+    return rows.every((row) => isExactly(row.privileges, privileges));
+  }
+
+  /** Runs `work` in a transaction: COMMIT if it resolves, ROLLBACK if it rejects. */
+  private async transaction(work: () => Promise<void>): Promise<void> {
+    await this.run("begin a transaction", "BEGIN");
+    try {
+      await work();
+    } catch (error) {
+      await this.client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+    await this.run("commit", "COMMIT");
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,9 @@
+import type { SecretRotationBinding } from "../bindings";
 import type { DatabaseConnector } from "../database";
 import type { InvocationLogger } from "../log";
+import type { PasswordPolicy } from "../password";
 import type { RotationStrategy } from "../../shared/secret-contract";
-import type { PasswordPolicy, SecretStore } from "../secrets";
+import type { SecretStore } from "../secrets";
 
 /** What a rotation step works with, once the gate has passed. */
 export interface StepContext {
@@ -10,9 +12,18 @@ export interface StepContext {
   /** The event's RotationToken, passed on to PutSecretValue (cross-account rotation). */
   readonly rotationToken?: string;
   readonly strategy: RotationStrategy;
+  /** The secret's binding: the only source of the database, the master secret, the users and their privileges. */
+  readonly binding: SecretRotationBinding;
   readonly store: SecretStore;
-  /** Version ids holding AWSCURRENT and AWSPREVIOUS, from the gate's DescribeSecret. */
-  readonly versions: { readonly current?: string; readonly previous?: string };
+  /** From the gate's DescribeSecret. */
+  readonly versions: {
+    /** Version id holding AWSCURRENT. */
+    readonly current?: string;
+    /** Version id holding AWSPREVIOUS. */
+    readonly previous?: string;
+    /** AWSCURRENT is Terraform's seed (it carries TERRAFORM_SEED): this may be the first rotation. */
+    readonly currentIsSeed: boolean;
+  };
   readonly database: DatabaseConnector;
   readonly passwordPolicy: PasswordPolicy;
   readonly log: InvocationLogger;

@@ -9,9 +9,12 @@
  *   Kept as short as possible; each entry must still fail where it applies, or it is stale.
  */
 
+/** The environment tiers, each with the failures it accepts. */
+export type Tier = "development" | "production";
+
 /** One accepted failure. */
 export interface CheckException {
-  /** Id of a check in the catalogue, e.g. `CKV_AWS_157` or `FSBP RDS.5`. */
+  /** Id of the catalogue check it accepts (any one of its ids), e.g. `CKV_AWS_157`. */
   readonly checkId: string;
   /** Resource type the exception covers. */
   readonly resourceType: string;
@@ -21,7 +24,7 @@ export interface CheckException {
   readonly reason: string;
 }
 
-/** The same justified failure for several ids of one finding (a Checkov check and its Security Hub twin). */
+/** The same justified failure of several checks (e.g. a Checkov check and a Security Hub control that tests it differently). */
 function accept(
   checkIds: readonly string[],
   resourceType: string,
@@ -38,14 +41,13 @@ const LOG_COST = "CloudWatch Logs ingestion and storage cost.";
 /** What the development tier (`tier: "development"`) does not do. */
 export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
   // Database
-  ...accept(["CKV_AWS_157", "FSBP RDS.5"], "aws_db_instance", "Single-AZ: a standby instance doubles the instance cost."),
+  ...accept(["CKV_AWS_157"], "aws_db_instance", "Single-AZ: a standby instance doubles the instance cost."),
   ...accept(
-    ["CKV_AWS_293", "FSBP RDS.8"],
+    ["CKV_AWS_293"],
     "aws_db_instance",
     "No deletion protection: the development database is torn down and re-created freely.",
   ),
   ...accept(["CKV_AWS_118", "FSBP RDS.6"], "aws_db_instance", `No enhanced monitoring: ${LOG_COST}`),
-  ...accept(["FSBP RDS.9"], "aws_db_instance", `Exports the error log only (not audit, general, slowquery): ${LOG_COST}`),
   ...accept(
     ["FSBP RDS.11"],
     "aws_db_instance",
@@ -60,29 +62,29 @@ export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
   ...accept(["CKV_AWS_149"], "aws_secretsmanager_secret", `Secrets use aws/secretsmanager. ${NO_CMK}`),
   ...accept(["CKV_AWS_158"], "aws_cloudwatch_log_group", `Log groups use CloudWatch Logs' own encryption. ${NO_CMK}`),
   ...accept(
-    ["CKV_AWS_26", "SecurityHub SNS.1"],
+    ["CKV_AWS_26"],
     "aws_sns_topic",
     `Topics are not KMS-encrypted: the AWS-managed aws/sns key cannot be used by EventBridge and CloudWatch alarms to publish. ${NO_CMK}`,
   ),
   // Rotation function
   ...accept(
-    ["CKV_AWS_115"],
+    ["CKV_AWS_173"],
     "aws_lambda_function",
-    "No reserved concurrency: new and sandbox accounts often have a concurrency quota of 10, and Lambda keeps 100 executions unreserved, so in such an account any reservation fails to apply.",
+    `The environment (strategy, password length, CA bundle path, database endpoints) is encrypted with Lambda's own key. ${NO_CMK}`,
   ),
   // Logs
   ...accept(["CKV_AWS_338"], "aws_cloudwatch_log_group", `Logs kept for days (7 to 14), not a year: ${LOG_COST}`),
 ];
 
-/** The `aws_secretsmanager_secret` of the stack's KeyValueSecret constructs (`KeyValueSecret<i>`). */
-const KEY_VALUE_SECRETS = /^aws_secretsmanager_secret\.KeyValueSecret\d+_/;
+/** The `aws_secretsmanager_secret` of the stack's KeyValueSecret constructs (`KeyValueSecret<i>/Secret`). */
+const KEY_VALUE_SECRETS = /^aws_secretsmanager_secret\.key_value_secret_\d+$/;
 
 /** Checks that do not apply to this design in any environment. */
 export const NOT_APPLICABLE: readonly CheckException[] = [
   ...accept(
     ["CKV2_AWS_57", "FSBP SecretsManager.1", "FSBP SecretsManager.4"],
     "aws_secretsmanager_secret",
-    'Key/value ("other type") secrets hold a credential issued by a third party and set by hand (BRIEF decision 2); no generic rotation exists for them, only one written for each issuer. Database credential secrets are rotated.',
+    'Key/value ("other type") secrets hold a credential issued by a third party and set by hand; no generic rotation exists for them, only one written for each issuer. Database credential secrets are rotated.',
     KEY_VALUE_SECRETS,
   ),
   ...accept(
@@ -96,9 +98,14 @@ export const NOT_APPLICABLE: readonly CheckException[] = [
     "No AWS Signer profile: the zip is built reproducibly from the reviewed sources (scripts/build-lambda.ts) and pinned by its SHA-256 in source_code_hash.",
   ),
   ...accept(
-    ["CKV_AWS_173"],
+    ["CKV_AWS_115"],
     "aws_lambda_function",
-    "The environment holds only non-secret settings (strategy, password length, CA bundle path); Lambda encrypts it at rest with its own key, and a customer key would protect nothing.",
+    "No reserved concurrency: Lambda keeps 100 of an account's concurrent executions unreserved and new accounts often have a quota of 10, so any reservation fails the first apply there. An environment may reserve some (rotationFunction.reservedConcurrentExecutions) once its quota allows.",
+  ),
+  ...accept(
+    ["FSBP RDS.9"],
+    "aws_db_instance",
+    "The MySQL general log is not exported: it holds every statement with its data. The audit log records connections and schema changes (production exports audit, error and slowquery; development the error log only, for cost). An environment may opt in through database.logExports.",
   ),
   ...accept(
     ["FSBP EC2.10"],
@@ -106,3 +113,8 @@ export const NOT_APPLICABLE: readonly CheckException[] = [
     "Nothing in these VPCs calls the EC2 API (Lambda manages the function's network interfaces from outside the VPC); an EC2 interface endpoint would carry no traffic.",
   ),
 ];
+
+/** The failures an environment of the tier accepts. */
+export function acceptedFailures(tier: Tier): readonly CheckException[] {
+  return tier === "development" ? [...NOT_APPLICABLE, ...DEVELOPMENT_EXCEPTIONS] : NOT_APPLICABLE;
+}

@@ -1,12 +1,22 @@
 /**
- * Queries over a synthesized `cdk.tf.json` for the security checks: nested blocks,
- * Terraform references between resources, and literal values.
+ * A synthesized `cdk.tf.json`, and the queries the security checks and the review page
+ * ask of it: resources by type, nested blocks, Terraform references between resources,
+ * and literal values.
  *
  * cdktf writes attributes in snake_case. A single nested block may be an object or a
  * one-element array; a reference to another resource is an interpolation such as
- * `${aws_kms_key.Key_43586C89.arn}`, alone or inside a longer string.
+ * `${aws_kms_key.encryption_key.arn}`, alone or inside a longer string.
  */
-import type { StackJson } from "../support/synth";
+
+/** A synthesized stack: the parsed `cdk.tf.json`. */
+export interface StackJson {
+  terraform: Record<string, unknown>;
+  provider?: Record<string, unknown>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
+  [key: string]: unknown;
+}
 
 /** Attributes of one synthesized resource. */
 export type Resource = Readonly<Record<string, unknown>>;

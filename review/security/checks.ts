@@ -14,7 +14,6 @@
  * predicates fail rather than pass: a value that cannot be verified is a finding. Where a
  * predicate deliberately differs from Checkov, its doc says how.
  */
-import type { StackJson } from "../support/synth";
 import {
   allowsAnyPrincipalUnconditionally,
   grants,
@@ -40,14 +39,24 @@ import {
   resourcesOfType,
   type Located,
   type Resource,
-} from "./terraform-json";
+  type StackJson,
+} from "../terraform-json";
 
-/** One check: applies to every resource of `resourceType` for which `applies` is true (default: all). */
-export interface SecurityCheck {
+/** A check as one source publishes it. */
+export interface CheckId {
   /** `CKV_AWS_16`, `CKV2_AWS_57`, `FSBP RDS.3`, `SecurityHub KMS.4`. */
   readonly id: string;
   /** The check's title as its source words it. */
   readonly title: string;
+}
+
+/** One check: applies to every resource of `resourceType` for which `applies` is true (default: all). */
+export interface SecurityCheck {
+  /**
+   * The ids it is published under: one, or several when Checkov and Security Hub test the
+   * same predicate (one entry, so one result and one exception, for what is one finding).
+   */
+  readonly ids: readonly CheckId[];
   /** Terraform resource type the check inspects. */
   readonly resourceType: string;
   /** Whether the check is meaningful for this resource (e.g. engine-specific checks). */
@@ -108,41 +117,32 @@ const isSymmetricKey = (r: Resource): boolean =>
 
 const KMS_KEY_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_7",
-    title: "Ensure rotation for customer created CMKs is enabled",
+    ids: [
+      { id: "CKV_AWS_7", title: "Ensure rotation for customer created CMKs is enabled" },
+      { id: "SecurityHub KMS.4", title: "AWS KMS key rotation should be enabled" },
+    ],
     resourceType: "aws_kms_key",
     applies: isSymmetricKey,
     passes: (r) => isTrue(r.enable_key_rotation),
   },
   {
-    id: "SecurityHub KMS.4",
-    title: "AWS KMS key rotation should be enabled",
-    resourceType: "aws_kms_key",
-    applies: isSymmetricKey,
-    passes: (r) => isTrue(r.enable_key_rotation),
-  },
-  {
-    id: "CKV_AWS_33",
-    title: "Ensure KMS key policy does not contain wildcard (*) principal",
+    ids: [{ id: "CKV_AWS_33", title: "Ensure KMS key policy does not contain wildcard (*) principal" }],
     resourceType: "aws_kms_key",
     passes: policyWhere("policy", (s) => !allowsAnyPrincipalUnconditionally(s), true),
   },
   {
-    id: "CKV_AWS_227",
-    title: "Ensure KMS key is enabled",
+    ids: [{ id: "CKV_AWS_227", title: "Ensure KMS key is enabled" }],
     resourceType: "aws_kms_key",
     passes: (r) => r.is_enabled === undefined || isTrue(r.is_enabled),
   },
   {
-    id: "CKV2_AWS_64",
-    title: "Ensure KMS key Policy is defined",
+    ids: [{ id: "CKV2_AWS_64", title: "Ensure KMS key Policy is defined" }],
     resourceType: "aws_kms_key",
     passes: (r, stack, self) => isSet(r.policy) || referencing(stack, "aws_kms_key_policy", "key_id", self).length > 0,
   },
   {
     // Without a policy the key gets the default policy (the account only), which is not public.
-    id: "FSBP KMS.5",
-    title: "KMS keys should not be publicly accessible",
+    ids: [{ id: "FSBP KMS.5", title: "KMS keys should not be publicly accessible" }],
     resourceType: "aws_kms_key",
     passes: policyWhere("policy", (s) => !s.some(isPublicStatement), true),
   },
@@ -154,21 +154,18 @@ const KMS_KEY_CHECKS: SecurityCheck[] = [
 
 const LOG_GROUP_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_158",
-    title: "Ensure that CloudWatch Log Group is encrypted by KMS",
+    ids: [{ id: "CKV_AWS_158", title: "Ensure that CloudWatch Log Group is encrypted by KMS" }],
     resourceType: "aws_cloudwatch_log_group",
     passes: (r) => isSet(r.kms_key_id),
   },
   {
-    id: "CKV_AWS_66",
-    title: "Ensure that CloudWatch Log Group specifies retention days",
+    ids: [{ id: "CKV_AWS_66", title: "Ensure that CloudWatch Log Group specifies retention days" }],
     resourceType: "aws_cloudwatch_log_group",
     passes: (r) => isSet(r.retention_in_days),
   },
   {
     // 0 means "never expire".
-    id: "CKV_AWS_338",
-    title: "Ensure CloudWatch log groups retains logs for at least 1 year",
+    ids: [{ id: "CKV_AWS_338", title: "Ensure CloudWatch log groups retains logs for at least 1 year" }],
     resourceType: "aws_cloudwatch_log_group",
     passes: (r) => {
       const days = numberOf(r.retention_in_days);
@@ -179,14 +176,12 @@ const LOG_GROUP_CHECKS: SecurityCheck[] = [
 
 const ALARM_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_319",
-    title: "Ensure that CloudWatch alarm actions are enabled",
+    ids: [{ id: "CKV_AWS_319", title: "Ensure that CloudWatch alarm actions are enabled" }],
     resourceType: "aws_cloudwatch_metric_alarm",
     passes: (r) => booleanOf(r.actions_enabled) !== false,
   },
   {
-    id: "SecurityHub CloudWatch.15",
-    title: "CloudWatch alarms should have specified actions configured",
+    ids: [{ id: "SecurityHub CloudWatch.15", title: "CloudWatch alarms should have specified actions configured" }],
     resourceType: "aws_cloudwatch_metric_alarm",
     passes: (r) => list(r.alarm_actions).length > 0,
   },
@@ -198,28 +193,24 @@ const ALARM_CHECKS: SecurityCheck[] = [
 
 const SECRET_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_149",
-    title: "Ensure that Secrets Manager secret is encrypted using KMS CMK",
+    ids: [{ id: "CKV_AWS_149", title: "Ensure that Secrets Manager secret is encrypted using KMS CMK" }],
     resourceType: "aws_secretsmanager_secret",
     passes: (r) => typeof r.kms_key_id === "string" && r.kms_key_id !== "" && !r.kms_key_id.includes("aws/"),
   },
   {
-    id: "CKV2_AWS_57",
-    title: "Ensure Secrets Manager secrets should have automatic rotation enabled",
+    ids: [{ id: "CKV2_AWS_57", title: "Ensure Secrets Manager secrets should have automatic rotation enabled" }],
     resourceType: "aws_secretsmanager_secret",
     passes: (_r, stack, self) => rotationsOf(stack, self).length > 0,
   },
   {
-    id: "FSBP SecretsManager.1",
-    title: "Secrets Manager secrets should have automatic rotation enabled",
+    ids: [{ id: "FSBP SecretsManager.1", title: "Secrets Manager secrets should have automatic rotation enabled" }],
     resourceType: "aws_secretsmanager_secret",
     passes: (_r, stack, self) => rotationsOf(stack, self).some((rotation) => block(rotation.rotation_rules) !== undefined),
   },
   {
     // The control checks the last rotation date (at most 90 days ago); statically, the
     // schedule must rotate at least that often.
-    id: "FSBP SecretsManager.4",
-    title: "Secrets Manager secrets should be rotated within a specified number of days",
+    ids: [{ id: "FSBP SecretsManager.4", title: "Secrets Manager secrets should be rotated within a specified number of days" }],
     resourceType: "aws_secretsmanager_secret",
     passes: (_r, stack, self) => rotationsOf(stack, self).some(rotatesWithin90Days),
   },
@@ -227,8 +218,7 @@ const SECRET_CHECKS: SecurityCheck[] = [
 
 const SECRET_ROTATION_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_304",
-    title: "Ensure Secrets Manager secrets should be rotated within 90 days",
+    ids: [{ id: "CKV_AWS_304", title: "Ensure Secrets Manager secrets should be rotated within 90 days" }],
     resourceType: "aws_secretsmanager_secret_rotation",
     passes: rotatesWithin90Days,
   },
@@ -300,63 +290,102 @@ function forcesTls(r: Resource, stack: StackJson): boolean {
   return rule !== undefined && rule.values.includes(String(parameterValue(r, stack, rule.name)));
 }
 
-/** The instance's parameter group, when it is a resource of the stack. */
+/** The instance's (or cluster's) parameter group, when it is a resource of the stack. */
 function parameterGroupOf(r: Resource, stack: StackJson): Resource | undefined {
-  const group = resolve(stack, r.parameter_group_name);
-  return group?.type === "aws_db_parameter_group" ? group.resource : undefined;
+  const group = resolve(stack, r.parameter_group_name ?? r.db_cluster_parameter_group_name);
+  return group?.type === "aws_db_parameter_group" || group?.type === "aws_rds_cluster_parameter_group"
+    ? group.resource
+    : undefined;
 }
 
-/** The value the instance's parameter group (in the stack) gives a parameter, if any. */
+/** The value the instance's (or cluster's) parameter group in the stack gives a parameter, if any. */
 function parameterValue(r: Resource, stack: StackJson, name: string): unknown {
   return blocks(parameterGroupOf(r, stack)?.parameter).find((p) => p.name === name)?.value;
 }
 
+/** Whether a PostgreSQL parameter group logs statements: sets `log_statement` and `log_min_duration_statement`. */
+const logsQueries = (r: Resource, stack: StackJson): boolean =>
+  ["log_statement", "log_min_duration_statement"].every((name) => parameterValue(r, stack, name) !== undefined);
+
+/** CKV_AWS_133's backup policy: automated backups kept 1 to 35 days. */
+const hasBackupPolicy = (r: Resource): boolean => {
+  const days = backupRetention(r);
+  return days !== undefined && days >= 1 && days <= 35;
+};
+
+/** Whether the master user name is not an engine's default (the Config rules behind FSBP RDS.24 and RDS.25). */
+const customAdminUsername = (username: unknown): boolean =>
+  typeof username === "string" && !isExpression(username) && !DEFAULT_ADMIN_USERNAMES.includes(username.toLowerCase());
+
+/**
+ * Checks of database instances: `aws_db_instance`, and `aws_rds_cluster_instance` (an
+ * Aurora cluster's instances are DB instances to Security Hub, and Checkov's checks list
+ * both types).
+ */
+function instanceChecks(type: string): SecurityCheck[] {
+  return [
+    {
+      ids: [
+        { id: "CKV_AWS_17", title: "Ensure all data stored in RDS is not publicly accessible" },
+        { id: "FSBP RDS.2", title: "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration" },
+      ],
+      resourceType: type,
+      passes: (r) => notTrue(r.publicly_accessible),
+    },
+    {
+      ids: [{ id: "CKV_AWS_118", title: "Ensure that enhanced monitoring is enabled for Amazon RDS instances" }],
+      resourceType: type,
+      passes: enhancedMonitoring,
+    },
+    {
+      ids: [{ id: "FSBP RDS.6", title: "Enhanced monitoring should be configured for RDS DB instances" }],
+      resourceType: type,
+      passes: (r) => enhancedMonitoring(r) && isSet(r.monitoring_role_arn),
+    },
+    {
+      // Checkov requires the attribute to be set explicitly.
+      ids: [{ id: "CKV_AWS_226", title: "Ensure DB instance gets all minor upgrades automatically" }],
+      resourceType: type,
+      passes: (r) => isTrue(r.auto_minor_version_upgrade),
+    },
+    {
+      ids: [{ id: "FSBP RDS.13", title: "RDS automatic minor version upgrades should be enabled" }],
+      resourceType: type,
+      passes: (r) => booleanOf(r.auto_minor_version_upgrade) !== false && !isExpression(r.auto_minor_version_upgrade),
+    },
+    {
+      ids: [{ id: "CKV_AWS_353", title: "Ensure that RDS instances have performance insights enabled" }],
+      resourceType: type,
+      applies: (r) =>
+        !(engineIn(MYSQL_FAMILY)(r) && NO_PERFORMANCE_INSIGHTS_CLASSES.includes(String(r.instance_class))) &&
+        !engineOf(r).startsWith("db2"),
+      passes: (r) => isTrue(r.performance_insights_enabled),
+    },
+    {
+      ids: [{ id: "CKV_AWS_354", title: "Ensure RDS Performance Insights are encrypted using KMS CMKs" }],
+      resourceType: type,
+      passes: (r) => !isTrue(r.performance_insights_enabled) || isSet(r.performance_insights_kms_key_id),
+    },
+  ];
+}
+
 const DB_INSTANCE_CHECKS: SecurityCheck[] = [
+  ...instanceChecks("aws_db_instance"),
   {
-    id: "CKV_AWS_16",
-    title: "Ensure all data stored in the RDS is securely encrypted at rest",
+    ids: [
+      { id: "CKV_AWS_16", title: "Ensure all data stored in the RDS is securely encrypted at rest" },
+      { id: "FSBP RDS.3", title: "RDS DB instances should have encryption at-rest enabled" },
+    ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.storage_encrypted),
   },
   {
-    id: "FSBP RDS.3",
-    title: "RDS DB instances should have encryption at-rest enabled",
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.storage_encrypted),
-  },
-  {
-    id: "CKV_AWS_17",
-    title: "Ensure all data stored in RDS is not publicly accessible",
-    resourceType: "aws_db_instance",
-    passes: (r) => notTrue(r.publicly_accessible),
-  },
-  {
-    id: "FSBP RDS.2",
-    title: "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration",
-    resourceType: "aws_db_instance",
-    passes: (r) => notTrue(r.publicly_accessible),
-  },
-  {
-    id: "CKV_AWS_118",
-    title: "Ensure that enhanced monitoring is enabled for Amazon RDS instances",
-    resourceType: "aws_db_instance",
-    passes: enhancedMonitoring,
-  },
-  {
-    id: "FSBP RDS.6",
-    title: "Enhanced monitoring should be configured for RDS DB instances",
-    resourceType: "aws_db_instance",
-    passes: (r) => enhancedMonitoring(r) && isSet(r.monitoring_role_arn),
-  },
-  {
-    id: "CKV_AWS_129",
-    title: "Ensure that respective logs of Amazon Relational Database Service (Amazon RDS) are enabled",
+    ids: [{ id: "CKV_AWS_129", title: "Ensure that respective logs of Amazon Relational Database Service (Amazon RDS) are enabled" }],
     resourceType: "aws_db_instance",
     passes: (r) => list(r.enabled_cloudwatch_logs_exports).length > 0,
   },
   {
-    id: "FSBP RDS.9",
-    title: "RDS DB instances should publish logs to CloudWatch Logs",
+    ids: [{ id: "FSBP RDS.9", title: "RDS DB instances should publish logs to CloudWatch Logs" }],
     resourceType: "aws_db_instance",
     applies: (r) => engineOf(r) in RDS_LOG_TYPES,
     passes: (r) => {
@@ -365,110 +394,61 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "CKV_AWS_133",
-    title: "Ensure that RDS instances has backup policy",
+    ids: [{ id: "CKV_AWS_133", title: "Ensure that RDS instances has backup policy" }],
     resourceType: "aws_db_instance",
-    passes: (r) => {
-      const days = backupRetention(r);
-      return days !== undefined && days >= 1 && days <= 35;
-    },
+    passes: hasBackupPolicy,
   },
   {
-    id: "FSBP RDS.11",
-    title: "RDS instances should have automatic backups enabled",
+    ids: [{ id: "FSBP RDS.11", title: "RDS instances should have automatic backups enabled" }],
     resourceType: "aws_db_instance",
     passes: (r) => (backupRetention(r) ?? 0) >= 7,
   },
   {
-    id: "CKV_AWS_157",
-    title: "Ensure that RDS instances have Multi-AZ enabled",
+    ids: [
+      { id: "CKV_AWS_157", title: "Ensure that RDS instances have Multi-AZ enabled" },
+      { id: "FSBP RDS.5", title: "RDS DB instances should be configured with multiple Availability Zones" },
+    ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.multi_az),
   },
   {
-    id: "FSBP RDS.5",
-    title: "RDS DB instances should be configured with multiple Availability Zones",
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.multi_az),
-  },
-  {
-    id: "CKV_AWS_161",
-    title: "Ensure RDS database has IAM authentication enabled",
+    ids: [{ id: "CKV_AWS_161", title: "Ensure RDS database has IAM authentication enabled" }],
     resourceType: "aws_db_instance",
     applies: engineIn(["mysql", "postgres"]),
     passes: (r) => isTrue(r.iam_database_authentication_enabled),
   },
   {
-    id: "FSBP RDS.10",
-    title: "IAM authentication should be configured for RDS instances",
+    ids: [{ id: "FSBP RDS.10", title: "IAM authentication should be configured for RDS instances" }],
     resourceType: "aws_db_instance",
     applies: engineIn([...MYSQL_FAMILY, ...POSTGRES]),
     passes: (r) => isTrue(r.iam_database_authentication_enabled),
   },
   {
     // An unset ca_cert_identifier gets RDS's current default CA.
-    id: "CKV_AWS_211",
-    title: "Ensure RDS uses a modern CaCert",
+    ids: [{ id: "CKV_AWS_211", title: "Ensure RDS uses a modern CaCert" }],
     resourceType: "aws_db_instance",
     passes: (r) =>
       r.ca_cert_identifier === undefined ||
       ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"].includes(String(r.ca_cert_identifier)),
   },
   {
-    // Checkov requires the attribute to be set explicitly.
-    id: "CKV_AWS_226",
-    title: "Ensure DB instance gets all minor upgrades automatically",
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.auto_minor_version_upgrade),
-  },
-  {
-    id: "FSBP RDS.13",
-    title: "RDS automatic minor version upgrades should be enabled",
-    resourceType: "aws_db_instance",
-    passes: (r) => booleanOf(r.auto_minor_version_upgrade) !== false && !isExpression(r.auto_minor_version_upgrade),
-  },
-  {
-    id: "CKV_AWS_293",
-    title: "Ensure that AWS database instances have deletion protection enabled",
+    ids: [
+      { id: "CKV_AWS_293", title: "Ensure that AWS database instances have deletion protection enabled" },
+      { id: "FSBP RDS.8", title: "RDS DB instances should have deletion protection enabled" },
+    ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.deletion_protection),
   },
   {
-    id: "FSBP RDS.8",
-    title: "RDS DB instances should have deletion protection enabled",
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.deletion_protection),
-  },
-  {
-    id: "CKV_AWS_353",
-    title: "Ensure that RDS instances have performance insights enabled",
-    resourceType: "aws_db_instance",
-    applies: (r) =>
-      !(engineIn(MYSQL_FAMILY)(r) && NO_PERFORMANCE_INSIGHTS_CLASSES.includes(String(r.instance_class))) &&
-      !engineOf(r).startsWith("db2"),
-    passes: (r) => isTrue(r.performance_insights_enabled),
-  },
-  {
-    id: "CKV_AWS_354",
-    title: "Ensure RDS Performance Insights are encrypted using KMS CMKs",
-    resourceType: "aws_db_instance",
-    passes: (r) => !isTrue(r.performance_insights_enabled) || isSet(r.performance_insights_kms_key_id),
-  },
-  {
-    id: "CKV2_AWS_60",
-    title: "Ensure RDS instance with copy tags to snapshots is enabled",
+    ids: [
+      { id: "CKV2_AWS_60", title: "Ensure RDS instance with copy tags to snapshots is enabled" },
+      { id: "FSBP RDS.17", title: "RDS DB instances should be configured to copy tags to snapshots" },
+    ],
     resourceType: "aws_db_instance",
     passes: (r) => isTrue(r.copy_tags_to_snapshot),
   },
   {
-    id: "FSBP RDS.17",
-    title: "RDS DB instances should be configured to copy tags to snapshots",
-    resourceType: "aws_db_instance",
-    passes: (r) => isTrue(r.copy_tags_to_snapshot),
-  },
-  {
-    id: "CKV2_AWS_69",
-    title: "Ensure AWS RDS database instance configured with encryption in transit",
+    ids: [{ id: "CKV2_AWS_69", title: "Ensure AWS RDS database instance configured with encryption in transit" }],
     resourceType: "aws_db_instance",
     applies: engineIn([...MYSQL_FAMILY, ...POSTGRES]),
     passes: (r, stack) => forcesTls(r, stack),
@@ -476,22 +456,18 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
   {
     // Checkov's graph definition combines its conditions with "or" and so passes any
     // instance; this encodes what it is named for.
-    id: "CKV2_AWS_30",
-    title: "Ensure Postgres RDS as aws_db_instance has Query Logging enabled",
+    ids: [{ id: "CKV2_AWS_30", title: "Ensure Postgres RDS as aws_db_instance has Query Logging enabled" }],
     resourceType: "aws_db_instance",
     applies: engineIn(POSTGRES),
-    passes: (r, stack) =>
-      ["log_statement", "log_min_duration_statement"].every((name) => parameterValue(r, stack, name) !== undefined),
+    passes: logsQueries,
   },
   {
-    id: "FSBP RDS.18",
-    title: "RDS instances should be deployed in a VPC",
+    ids: [{ id: "FSBP RDS.18", title: "RDS instances should be deployed in a VPC" }],
     resourceType: "aws_db_instance",
     passes: (r) => isSet(r.db_subnet_group_name),
   },
   {
-    id: "FSBP RDS.23",
-    title: "RDS instances should not use a database engine default port",
+    ids: [{ id: "FSBP RDS.23", title: "RDS instances should not use a database engine default port" }],
     resourceType: "aws_db_instance",
     applies: (r) => engineOf(r) in DEFAULT_PORTS,
     passes: (r) => {
@@ -500,13 +476,109 @@ const DB_INSTANCE_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "FSBP RDS.25",
-    title: "RDS database instances should use a custom administrator username",
+    ids: [{ id: "FSBP RDS.25", title: "RDS database instances should use a custom administrator username" }],
     resourceType: "aws_db_instance",
-    passes: (r) =>
-      typeof r.username === "string" && !isExpression(r.username) && !DEFAULT_ADMIN_USERNAMES.includes(r.username.toLowerCase()),
+    passes: (r) => customAdminUsername(r.username),
   },
 ];
+
+/** The instances of an Aurora cluster (their `cluster_identifier` refers to it). */
+const clusterInstances = (stack: StackJson, cluster: Located): Located[] =>
+  referencing(stack, "aws_rds_cluster_instance", "cluster_identifier", cluster);
+
+const AURORA_MYSQL = ["aurora", "aurora-mysql"];
+
+const DB_CLUSTER_CHECKS: SecurityCheck[] = [
+  {
+    // Checkov passes a serverless (v1) cluster, which is always encrypted.
+    ids: [
+      { id: "CKV_AWS_96", title: "Ensure all data stored in Aurora is securely encrypted at rest" },
+      { id: "FSBP RDS.27", title: "RDS DB clusters should be encrypted at rest" },
+    ],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isTrue(r.storage_encrypted) || r.engine_mode === "serverless",
+  },
+  {
+    ids: [{ id: "CKV_AWS_327", title: "Ensure RDS Clusters are encrypted using KMS CMKs" }],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isSet(r.kms_key_id),
+  },
+  {
+    ids: [
+      { id: "CKV_AWS_139", title: "Ensure that RDS clusters have deletion protection enabled" },
+      { id: "FSBP RDS.7", title: "RDS clusters should have deletion protection enabled" },
+    ],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isTrue(r.deletion_protection),
+  },
+  {
+    ids: [
+      { id: "CKV_AWS_162", title: "Ensure RDS cluster has IAM authentication enabled" },
+      { id: "FSBP RDS.12", title: "IAM authentication should be configured for RDS clusters" },
+    ],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isTrue(r.iam_database_authentication_enabled),
+  },
+  {
+    ids: [{ id: "CKV_AWS_324", title: "Ensure that RDS Cluster log capture is enabled" }],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => list(r.enabled_cloudwatch_logs_exports).length > 0,
+  },
+  {
+    ids: [{ id: "CKV_AWS_325", title: "Ensure that RDS Cluster audit logging is enabled for MySQL engine" }],
+    resourceType: "aws_rds_cluster",
+    applies: engineIn([...AURORA_MYSQL, "mysql"]),
+    passes: (r) => list(r.enabled_cloudwatch_logs_exports).includes("audit"),
+  },
+  {
+    ids: [{ id: "FSBP RDS.34", title: "Aurora MySQL DB clusters should publish audit logs to CloudWatch Logs" }],
+    resourceType: "aws_rds_cluster",
+    applies: engineIn(["aurora-mysql"]),
+    passes: (r) => list(r.enabled_cloudwatch_logs_exports).includes("audit"),
+  },
+  {
+    ids: [
+      { id: "CKV_AWS_326", title: "Ensure that RDS Aurora Clusters have backtracking enabled" },
+      { id: "FSBP RDS.14", title: "Amazon Aurora clusters should have backtracking enabled" },
+    ],
+    resourceType: "aws_rds_cluster",
+    applies: engineIn(AURORA_MYSQL),
+    passes: (r) => (numberOf(r.backtrack_window) ?? 0) > 0,
+  },
+  {
+    ids: [
+      { id: "CKV_AWS_313", title: "Ensure RDS cluster configured to copy tags to snapshots" },
+      { id: "FSBP RDS.16", title: "RDS DB clusters should be configured to copy tags to snapshots" },
+    ],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => isTrue(r.copy_tags_to_snapshot),
+  },
+  {
+    ids: [{ id: "CKV_AWS_133", title: "Ensure that RDS instances has backup policy" }],
+    resourceType: "aws_rds_cluster",
+    passes: hasBackupPolicy,
+  },
+  {
+    // For Aurora, Multi-AZ means instances in more than one zone: RDS places a cluster's
+    // instances in different zones of its subnet group.
+    ids: [{ id: "FSBP RDS.15", title: "RDS DB clusters should be configured for multiple Availability Zones" }],
+    resourceType: "aws_rds_cluster",
+    passes: (r, stack, self) => isTrue(r.multi_az) || clusterInstances(stack, self).length >= 2,
+  },
+  {
+    ids: [{ id: "FSBP RDS.24", title: "RDS Database clusters should use a custom administrator username" }],
+    resourceType: "aws_rds_cluster",
+    passes: (r) => customAdminUsername(r.master_username),
+  },
+  {
+    ids: [{ id: "CKV2_AWS_27", title: "Ensure Postgres RDS as aws_rds_cluster has Query Logging enabled" }],
+    resourceType: "aws_rds_cluster",
+    applies: engineIn(["aurora-postgresql"]),
+    passes: logsQueries,
+  },
+];
+
+const CLUSTER_INSTANCE_CHECKS: SecurityCheck[] = instanceChecks("aws_rds_cluster_instance");
 
 // ---------------------------------------------------------------------------------------
 // Lambda
@@ -552,8 +624,7 @@ const isServicePrincipal = (principal: unknown): boolean =>
 
 const LAMBDA_FUNCTION_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_45",
-    title: "Ensure no hard-coded secrets exist in lambda environment",
+    ids: [{ id: "CKV_AWS_45", title: "Ensure no hard-coded secrets exist in lambda environment" }],
     resourceType: "aws_lambda_function",
     passes: (r) => {
       const variables = block(block(r.environment)?.variables) ?? {};
@@ -563,14 +634,12 @@ const LAMBDA_FUNCTION_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "CKV_AWS_50",
-    title: "X-Ray tracing is enabled for Lambda",
+    ids: [{ id: "CKV_AWS_50", title: "X-Ray tracing is enabled for Lambda" }],
     resourceType: "aws_lambda_function",
     passes: (r) => ["Active", "PassThrough"].includes(String(block(r.tracing_config)?.mode)),
   },
   {
-    id: "CKV_AWS_115",
-    title: "Ensure that AWS Lambda function is configured for function-level concurrent execution limit",
+    ids: [{ id: "CKV_AWS_115", title: "Ensure that AWS Lambda function is configured for function-level concurrent execution limit" }],
     resourceType: "aws_lambda_function",
     passes: (r) => {
       const reserved = numberOf(r.reserved_concurrent_executions);
@@ -578,47 +647,40 @@ const LAMBDA_FUNCTION_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "CKV_AWS_116",
-    title: "Ensure that AWS Lambda function is configured for a Dead Letter Queue(DLQ)",
+    ids: [{ id: "CKV_AWS_116", title: "Ensure that AWS Lambda function is configured for a Dead Letter Queue(DLQ)" }],
     resourceType: "aws_lambda_function",
     passes: (r) => isSet(block(r.dead_letter_config)?.target_arn),
   },
   {
-    id: "CKV_AWS_117",
-    title: "Ensure that AWS Lambda function is configured inside a VPC",
+    ids: [{ id: "CKV_AWS_117", title: "Ensure that AWS Lambda function is configured inside a VPC" }],
     resourceType: "aws_lambda_function",
     passes: (r) => list(vpcConfigOf(r)?.subnet_ids).length > 0 && list(vpcConfigOf(r)?.security_group_ids).length > 0,
   },
   {
-    id: "CKV_AWS_173",
-    title: "Check encryption settings for Lambda environmental variable",
+    ids: [{ id: "CKV_AWS_173", title: "Check encryption settings for Lambda environmental variable" }],
     resourceType: "aws_lambda_function",
     applies: (r) => block(r.environment) !== undefined,
     passes: (r) => isSet(r.kms_key_arn),
   },
   {
-    id: "CKV_AWS_272",
-    title: "Ensure AWS Lambda function is configured to validate code-signing",
+    ids: [{ id: "CKV_AWS_272", title: "Ensure AWS Lambda function is configured to validate code-signing" }],
     resourceType: "aws_lambda_function",
     passes: (r) => isSet(r.code_signing_config_arn),
   },
   {
-    id: "CKV_AWS_363",
-    title: "Ensure Lambda Runtime is not deprecated",
+    ids: [{ id: "CKV_AWS_363", title: "Ensure Lambda Runtime is not deprecated" }],
     resourceType: "aws_lambda_function",
     applies: (r) => r.runtime !== undefined,
     passes: (r) => !DEPRECATED_RUNTIMES.includes(String(r.runtime)),
   },
   {
-    id: "FSBP Lambda.2",
-    title: "Lambda functions should use supported runtimes",
+    ids: [{ id: "FSBP Lambda.2", title: "Lambda functions should use supported runtimes" }],
     resourceType: "aws_lambda_function",
     applies: (r) => r.runtime !== undefined,
     passes: (r) => SUPPORTED_RUNTIMES.includes(String(r.runtime)),
   },
   {
-    id: "FSBP Lambda.5",
-    title: "VPC Lambda functions should operate in multiple Availability Zones",
+    ids: [{ id: "FSBP Lambda.5", title: "VPC Lambda functions should operate in multiple Availability Zones" }],
     resourceType: "aws_lambda_function",
     applies: (r) => vpcConfigOf(r) !== undefined,
     passes: (r, stack) => functionZones(r, stack).size >= 2,
@@ -627,23 +689,19 @@ const LAMBDA_FUNCTION_CHECKS: SecurityCheck[] = [
 
 const LAMBDA_PERMISSION_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_301",
-    title: "Ensure that AWS Lambda function is not publicly accessible",
+    ids: [{ id: "CKV_AWS_301", title: "Ensure that AWS Lambda function is not publicly accessible" }],
     resourceType: "aws_lambda_permission",
     passes: (r) => r.principal !== "*",
   },
   {
-    id: "CKV_AWS_364",
-    title:
-      "Ensure that AWS Lambda function permissions delegated to AWS services are limited by SourceArn or SourceAccount",
+    ids: [{ id: "CKV_AWS_364", title: "Ensure that AWS Lambda function permissions delegated to AWS services are limited by SourceArn or SourceAccount" }],
     resourceType: "aws_lambda_permission",
     applies: (r) => isServicePrincipal(r.principal),
     passes: (r) => isSet(r.source_arn) || isSet(r.source_account),
   },
   {
     // A service principal without SourceAccount/SourceArn lets any account's resources invoke.
-    id: "FSBP Lambda.1",
-    title: "Lambda function policies should prohibit public access",
+    ids: [{ id: "FSBP Lambda.1", title: "Lambda function policies should prohibit public access" }],
     resourceType: "aws_lambda_permission",
     passes: (r) =>
       r.principal !== "*" && (!isServicePrincipal(r.principal) || isSet(r.source_arn) || isSet(r.source_account)),
@@ -769,61 +827,58 @@ const decryptsAllKeys = (statements: readonly Statement[]): boolean =>
 const allowsFullAdmin = (statements: readonly Statement[]): boolean =>
   statements.some((s) => s.effect === "Allow" && !s.notAction && s.actions.includes("*") && s.resources.includes("*"));
 
-/** Checks of identity policies; `type` is `aws_iam_policy` or `aws_iam_role_policy`. */
-function identityPolicyChecks(type: string): SecurityCheck[] {
+/**
+ * Checks of identity policies; `type` is `aws_iam_policy` or `aws_iam_role_policy`.
+ * `fullAdminIds`: the type's other ids for CKV_AWS_62's predicate (no `*` on `*`).
+ */
+function identityPolicyChecks(type: string, fullAdminIds: readonly CheckId[] = []): SecurityCheck[] {
   const policy = (ok: (statements: Statement[]) => boolean): Predicate => policyWhere("policy", ok);
   return [
     {
-      id: "CKV_AWS_62",
-      title: 'Ensure IAM policies that allow full "*-*" administrative privileges are not created',
+      ids: [
+        { id: "CKV_AWS_62", title: 'Ensure IAM policies that allow full "*-*" administrative privileges are not created' },
+        ...fullAdminIds,
+      ],
       resourceType: type,
       passes: policy((s) => !allowsFullAdmin(s)),
     },
     {
-      id: "CKV_AWS_63",
-      title: 'Ensure no IAM policies documents allow "*" as a statement\'s actions',
+      ids: [{ id: "CKV_AWS_63", title: 'Ensure no IAM policies documents allow "*" as a statement\'s actions' }],
       resourceType: type,
       passes: policy((s) => !s.some((st) => st.effect === "Allow" && (st.notAction || st.actions.includes("*")))),
     },
     {
-      id: "CKV_AWS_286",
-      title: "Ensure IAM policies does not allow privilege escalation",
+      ids: [{ id: "CKV_AWS_286", title: "Ensure IAM policies does not allow privilege escalation" }],
       resourceType: type,
       passes: policy((s) => !PRIVILEGE_ESCALATIONS.some((combo) => combo.every((a) => grantsAnyUnconstrained(s, [a])))),
     },
     {
-      id: "CKV_AWS_287",
-      title: "Ensure IAM policies does not allow credentials exposure",
+      ids: [{ id: "CKV_AWS_287", title: "Ensure IAM policies does not allow credentials exposure" }],
       resourceType: type,
       passes: policy((s) => !grantsAnyUnconstrained(s, CREDENTIALS_EXPOSURE_ACTIONS)),
     },
     {
-      id: "CKV_AWS_288",
-      title: "Ensure IAM policies does not allow data exfiltration",
+      ids: [{ id: "CKV_AWS_288", title: "Ensure IAM policies does not allow data exfiltration" }],
       resourceType: type,
       passes: policy((s) => !grantsAnyUnconstrained(s, DATA_EXFILTRATION_ACTIONS)),
     },
     {
-      id: "CKV_AWS_289",
-      title: "Ensure IAM policies does not allow permissions management / resource exposure without constraints",
+      ids: [{ id: "CKV_AWS_289", title: "Ensure IAM policies does not allow permissions management / resource exposure without constraints" }],
       resourceType: type,
       passes: policy((s) => !grantsAnyUnconstrained(s, PERMISSIONS_MANAGEMENT_ACTIONS)),
     },
     {
-      id: "CKV_AWS_290",
-      title: "Ensure IAM policies does not allow write access without constraints",
+      ids: [{ id: "CKV_AWS_290", title: "Ensure IAM policies does not allow write access without constraints" }],
       resourceType: type,
       passes: policy((s) => !unconstrainedRestrictable(s).some(mayWrite)),
     },
     {
-      id: "CKV_AWS_355",
-      title: 'Ensure no IAM policies documents allow "*" as a statement\'s resource for restrictable actions',
+      ids: [{ id: "CKV_AWS_355", title: 'Ensure no IAM policies documents allow "*" as a statement\'s resource for restrictable actions' }],
       resourceType: type,
       passes: policy((s) => unconstrainedRestrictable(s).length === 0),
     },
     {
-      id: "CKV2_AWS_40",
-      title: "Ensure AWS IAM policy does not allow full IAM privileges",
+      ids: [{ id: "CKV2_AWS_40", title: "Ensure AWS IAM policy does not allow full IAM privileges" }],
       resourceType: type,
       passes: policy(
         (s) => !s.some((st) => st.effect === "Allow" && (st.notAction || st.actions.some((a) => a === "*" || a.toLowerCase() === "iam:*"))),
@@ -833,16 +888,11 @@ function identityPolicyChecks(type: string): SecurityCheck[] {
 }
 
 const IAM_POLICY_CHECKS: SecurityCheck[] = [
-  ...identityPolicyChecks("aws_iam_policy"),
+  ...identityPolicyChecks("aws_iam_policy", [
+    { id: "FSBP IAM.1", title: 'IAM policies should not allow full "*" administrative privileges' },
+  ]),
   {
-    id: "FSBP IAM.1",
-    title: 'IAM policies should not allow full "*" administrative privileges',
-    resourceType: "aws_iam_policy",
-    passes: policyWhere("policy", (s) => !allowsFullAdmin(s)),
-  },
-  {
-    id: "FSBP IAM.21",
-    title: "IAM customer managed policies that you create should not allow wildcard actions for services",
+    ids: [{ id: "FSBP IAM.21", title: "IAM customer managed policies that you create should not allow wildcard actions for services" }],
     resourceType: "aws_iam_policy",
     passes: policyWhere(
       "policy",
@@ -850,8 +900,7 @@ const IAM_POLICY_CHECKS: SecurityCheck[] = [
     ),
   },
   {
-    id: "FSBP KMS.1",
-    title: "IAM customer managed policies should not allow decryption actions on all KMS keys",
+    ids: [{ id: "FSBP KMS.1", title: "IAM customer managed policies should not allow decryption actions on all KMS keys" }],
     resourceType: "aws_iam_policy",
     passes: policyWhere("policy", (s) => !decryptsAllKeys(s)),
   },
@@ -860,8 +909,7 @@ const IAM_POLICY_CHECKS: SecurityCheck[] = [
 const IAM_ROLE_POLICY_CHECKS: SecurityCheck[] = [
   ...identityPolicyChecks("aws_iam_role_policy"),
   {
-    id: "FSBP KMS.2",
-    title: "IAM principals should not have IAM inline policies that allow decryption actions on all KMS keys",
+    ids: [{ id: "FSBP KMS.2", title: "IAM principals should not have IAM inline policies that allow decryption actions on all KMS keys" }],
     resourceType: "aws_iam_role_policy",
     passes: policyWhere("policy", (s) => !decryptsAllKeys(s)),
   },
@@ -876,14 +924,12 @@ const mentionsPolicy = (name: string) => (arn: unknown): boolean => typeof arn =
 
 const IAM_ROLE_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_60",
-    title: "Ensure IAM role allows only specific services or principals to assume it",
+    ids: [{ id: "CKV_AWS_60", title: "Ensure IAM role allows only specific services or principals to assume it" }],
     resourceType: "aws_iam_role",
     passes: policyWhere("assume_role_policy", (s) => !s.some((st) => st.effect === "Allow" && st.principal === "*")),
   },
   {
-    id: "CKV_AWS_61",
-    title: "Ensure AWS IAM policy does not allow assume role permission across all services",
+    ids: [{ id: "CKV_AWS_61", title: "Ensure AWS IAM policy does not allow assume role permission across all services" }],
     resourceType: "aws_iam_role",
     passes: policyWhere(
       "assume_role_policy",
@@ -895,14 +941,12 @@ const IAM_ROLE_CHECKS: SecurityCheck[] = [
     ),
   },
   {
-    id: "CKV_AWS_274",
-    title: "Disallow IAM roles, users, and groups from using the AWS AdministratorAccess policy",
+    ids: [{ id: "CKV_AWS_274", title: "Disallow IAM roles, users, and groups from using the AWS AdministratorAccess policy" }],
     resourceType: "aws_iam_role",
     passes: (r) => !list(r.managed_policy_arns).some(managedPolicyNamed("AdministratorAccess")),
   },
   {
-    id: "CKV2_AWS_56",
-    title: "Ensure AWS Managed IAMFullAccess IAM policy is not used.",
+    ids: [{ id: "CKV2_AWS_56", title: "Ensure AWS Managed IAMFullAccess IAM policy is not used." }],
     resourceType: "aws_iam_role",
     passes: (r) => !list(r.managed_policy_arns).some(mentionsPolicy("IAMFullAccess")),
   },
@@ -910,14 +954,12 @@ const IAM_ROLE_CHECKS: SecurityCheck[] = [
 
 const IAM_ATTACHMENT_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_274",
-    title: "Disallow IAM roles, users, and groups from using the AWS AdministratorAccess policy",
+    ids: [{ id: "CKV_AWS_274", title: "Disallow IAM roles, users, and groups from using the AWS AdministratorAccess policy" }],
     resourceType: "aws_iam_role_policy_attachment",
     passes: (r) => !managedPolicyNamed("AdministratorAccess")(r.policy_arn),
   },
   {
-    id: "CKV2_AWS_56",
-    title: "Ensure AWS Managed IAMFullAccess IAM policy is not used.",
+    ids: [{ id: "CKV2_AWS_56", title: "Ensure AWS Managed IAMFullAccess IAM policy is not used." }],
     resourceType: "aws_iam_role_policy_attachment",
     passes: (r) => !mentionsPolicy("IAMFullAccess")(r.policy_arn),
   },
@@ -1001,8 +1043,7 @@ const AUTHORIZED_PUBLIC_PORTS = [80, 443];
 
 const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_23",
-    title: "Ensure every security group and rule has a description",
+    ids: [{ id: "CKV_AWS_23", title: "Ensure every security group and rule has a description" }],
     resourceType: "aws_security_group",
     passes: (r) =>
       isSet(r.description) &&
@@ -1010,22 +1051,19 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
   },
   ...UNRESTRICTED_INGRESS_PORTS.map(
     ({ id, port, title }): SecurityCheck => ({
-      id,
-      title,
+      ids: [{ id, title }],
       resourceType: "aws_security_group",
       passes: (r) => !blocks(r.ingress).map(ruleOf).some((rule) => opensToWorld(rule, port)),
     }),
   ),
   {
-    id: "CKV_AWS_382",
-    title: "Ensure no security groups allow egress from 0.0.0.0:0 to port -1",
+    ids: [{ id: "CKV_AWS_382", title: "Ensure no security groups allow egress from 0.0.0.0:0 to port -1" }],
     resourceType: "aws_security_group",
     passes: (r) => !blocks(r.egress).map(ruleOf).some((rule) => opensToWorld(rule, -1)),
   },
   {
     // Resources that take security groups: anything else means the group is unused.
-    id: "CKV2_AWS_5",
-    title: "Ensure that Security Groups are attached to another resource",
+    ids: [{ id: "CKV2_AWS_5", title: "Ensure that Security Groups are attached to another resource" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       [
@@ -1042,8 +1080,7 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
       ].some((type) => resourcesOfType(stack, type).some((user) => mentions(user.resource, self))),
   },
   {
-    id: "FSBP EC2.18",
-    title: "Security groups should only allow unrestricted incoming traffic for authorized ports",
+    ids: [{ id: "FSBP EC2.18", title: "Security groups should only allow unrestricted incoming traffic for authorized ports" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       groupRules(stack, self, "ingress")
@@ -1051,8 +1088,7 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
         .every((rule) => rule.protocol === "tcp" && rule.fromPort === rule.toPort && AUTHORIZED_PUBLIC_PORTS.includes(rule.fromPort)),
   },
   {
-    id: "FSBP EC2.19",
-    title: "Security groups should not allow unrestricted access to ports with high risk",
+    ids: [{ id: "FSBP EC2.19", title: "Security groups should not allow unrestricted access to ports with high risk" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       !groupRules(stack, self, "ingress").some(
@@ -1060,8 +1096,7 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
       ),
   },
   {
-    id: "SecurityHub EC2.53",
-    title: "EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports",
+    ids: [{ id: "SecurityHub EC2.53", title: "EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       !groupRules(stack, self, "ingress").some(
@@ -1069,8 +1104,7 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
       ),
   },
   {
-    id: "SecurityHub EC2.54",
-    title: "EC2 security groups should not allow ingress from ::/0 to remote server administration ports",
+    ids: [{ id: "SecurityHub EC2.54", title: "EC2 security groups should not allow ingress from ::/0 to remote server administration ports" }],
     resourceType: "aws_security_group",
     passes: (_r, stack, self) =>
       !groupRules(stack, self, "ingress").some(
@@ -1081,15 +1115,13 @@ const SECURITY_GROUP_CHECKS: SecurityCheck[] = [
 
 const INGRESS_RULE_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_23",
-    title: "Ensure every security group and rule has a description",
+    ids: [{ id: "CKV_AWS_23", title: "Ensure every security group and rule has a description" }],
     resourceType: "aws_vpc_security_group_ingress_rule",
     passes: (r) => isSet(r.description),
   },
   ...UNRESTRICTED_INGRESS_PORTS.map(
     ({ id, port, title }): SecurityCheck => ({
-      id,
-      title,
+      ids: [{ id, title }],
       resourceType: "aws_vpc_security_group_ingress_rule",
       passes: (r) => !opensToWorld(ruleOf(r), port),
     }),
@@ -1098,14 +1130,12 @@ const INGRESS_RULE_CHECKS: SecurityCheck[] = [
 
 const EGRESS_RULE_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_23",
-    title: "Ensure every security group and rule has a description",
+    ids: [{ id: "CKV_AWS_23", title: "Ensure every security group and rule has a description" }],
     resourceType: "aws_vpc_security_group_egress_rule",
     passes: (r) => isSet(r.description),
   },
   {
-    id: "CKV_AWS_382",
-    title: "Ensure no security groups allow egress from 0.0.0.0:0 to port -1",
+    ids: [{ id: "CKV_AWS_382", title: "Ensure no security groups allow egress from 0.0.0.0:0 to port -1" }],
     resourceType: "aws_vpc_security_group_egress_rule",
     passes: (r) => !opensToWorld(ruleOf(r), -1),
   },
@@ -1117,8 +1147,7 @@ const isLockedDown = (stack: StackJson, group: Located): boolean =>
 
 const DEFAULT_SECURITY_GROUP_CHECKS: SecurityCheck[] = [
   {
-    id: "FSBP EC2.2",
-    title: "VPC default security groups should not allow inbound or outbound traffic",
+    ids: [{ id: "FSBP EC2.2", title: "VPC default security groups should not allow inbound or outbound traffic" }],
     resourceType: "aws_default_security_group",
     passes: (_r, stack, self) => isLockedDown(stack, self),
   },
@@ -1126,14 +1155,10 @@ const DEFAULT_SECURITY_GROUP_CHECKS: SecurityCheck[] = [
 
 const SUBNET_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_130",
-    title: "Ensure VPC subnets do not assign public IP by default",
-    resourceType: "aws_subnet",
-    passes: (r) => notTrue(r.map_public_ip_on_launch),
-  },
-  {
-    id: "FSBP EC2.15",
-    title: "Amazon EC2 subnets should not automatically assign public IP addresses",
+    ids: [
+      { id: "CKV_AWS_130", title: "Ensure VPC subnets do not assign public IP by default" },
+      { id: "FSBP EC2.15", title: "Amazon EC2 subnets should not automatically assign public IP addresses" },
+    ],
     resourceType: "aws_subnet",
     passes: (r) => notTrue(r.map_public_ip_on_launch),
   },
@@ -1151,15 +1176,13 @@ const isDefaultRoute = (route: Resource): boolean =>
 
 const ROUTE_TABLE_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV2_AWS_35",
-    title: "AWS NAT Gateways should be utilized for the default route",
+    ids: [{ id: "CKV2_AWS_35", title: "AWS NAT Gateways should be utilized for the default route" }],
     resourceType: "aws_route_table",
     passes: (_r, stack, self) =>
       !routesOf(stack, self).some((route) => isDefaultRoute(route) && (isSet(route.instance_id) || isSet(route.network_interface_id))),
   },
   {
-    id: "CKV2_AWS_44",
-    title: "Ensure AWS route table with VPC peering does not contain routes overly permissive to all traffic",
+    ids: [{ id: "CKV2_AWS_44", title: "Ensure AWS route table with VPC peering does not contain routes overly permissive to all traffic" }],
     resourceType: "aws_route_table",
     passes: (_r, stack, self) =>
       !routesOf(stack, self).some((route) => isDefaultRoute(route) && isSet(route.vpc_peering_connection_id)),
@@ -1187,20 +1210,17 @@ function naclIngress(stack: StackJson, acl: Located): Rule[] {
 
 const VPC_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV2_AWS_11",
-    title: "Ensure VPC flow logging is enabled in all VPCs",
+    ids: [{ id: "CKV2_AWS_11", title: "Ensure VPC flow logging is enabled in all VPCs" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) => flowLogsOf(stack, self).length > 0,
   },
   {
-    id: "FSBP EC2.6",
-    title: "VPC flow logging should be enabled in all VPCs",
+    ids: [{ id: "FSBP EC2.6", title: "VPC flow logging should be enabled in all VPCs" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) => flowLogsOf(stack, self).some((log) => ["REJECT", "ALL"].includes(String(log.traffic_type))),
   },
   {
-    id: "CKV2_AWS_12",
-    title: "Ensure the default security group of every VPC restricts all traffic",
+    ids: [{ id: "CKV2_AWS_12", title: "Ensure the default security group of every VPC restricts all traffic" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) => {
       const defaults = referencing(stack, "aws_default_security_group", "vpc_id", self);
@@ -1210,8 +1230,7 @@ const VPC_CHECKS: SecurityCheck[] = [
   {
     // A new VPC's default network ACL admits all traffic from 0.0.0.0/0 until it is adopted
     // (aws_default_network_acl) with narrower rules.
-    id: "FSBP EC2.21",
-    title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389",
+    ids: [{ id: "FSBP EC2.21", title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) => {
       const acls = networkAclsOf(stack, self);
@@ -1225,11 +1244,33 @@ const VPC_CHECKS: SecurityCheck[] = [
     },
   },
   {
-    id: "FSBP EC2.10",
-    title: "Amazon EC2 should be configured to use VPC endpoints that are created for the Amazon EC2 service",
+    ids: [{ id: "FSBP EC2.10", title: "Amazon EC2 should be configured to use VPC endpoints that are created for the Amazon EC2 service" }],
     resourceType: "aws_vpc",
     passes: (_r, stack, self) =>
       referencing(stack, "aws_vpc_endpoint", "vpc_id", self).some((e) => /\.ec2$/.test(String(e.resource.service_name))),
+  },
+];
+
+/** Whether an Elastic IP is in use: on an instance, or held by a NAT gateway, a Transfer server or an association in the stack. */
+const eipInUse = (r: Resource, stack: StackJson, self: Located): boolean =>
+  isSet(r.instance) ||
+  isSet(r.network_interface) ||
+  ["aws_nat_gateway", "aws_eip_association", "aws_transfer_server", "aws_instance"].some((type) =>
+    resourcesOfType(stack, type).some((user) => mentions(user.resource, self)),
+  );
+
+const EIP_CHECKS: SecurityCheck[] = [
+  {
+    // Checkov's graph follows connections to instances, associations, NAT gateways and
+    // Transfer servers, and asks for an address of the VPC (`domain = "vpc"` or `vpc = true`).
+    ids: [{ id: "CKV2_AWS_19", title: "Ensure that all EIP addresses allocated to a VPC are attached to EC2 instances" }],
+    resourceType: "aws_eip",
+    passes: (r, stack, self) => (r.domain === "vpc" || isTrue(r.vpc)) && eipInUse(r, stack, self),
+  },
+  {
+    ids: [{ id: "SecurityHub EC2.12", title: "Unused Amazon EC2 EIPs should be removed" }],
+    resourceType: "aws_eip",
+    passes: eipInUse,
   },
 ];
 
@@ -1247,14 +1288,10 @@ const crossAccountWithoutCondition = (s: Statement): boolean =>
 
 const SNS_TOPIC_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_26",
-    title: "Ensure all data stored in the SNS topic is encrypted",
-    resourceType: "aws_sns_topic",
-    passes: (r) => isSet(r.kms_master_key_id),
-  },
-  {
-    id: "SecurityHub SNS.1",
-    title: "SNS topics should be encrypted at-rest using AWS KMS",
+    ids: [
+      { id: "CKV_AWS_26", title: "Ensure all data stored in the SNS topic is encrypted" },
+      { id: "SecurityHub SNS.1", title: "SNS topics should be encrypted at-rest using AWS KMS" },
+    ],
     resourceType: "aws_sns_topic",
     passes: (r) => isSet(r.kms_master_key_id),
   },
@@ -1262,22 +1299,17 @@ const SNS_TOPIC_CHECKS: SecurityCheck[] = [
 
 const SNS_TOPIC_POLICY_CHECKS: SecurityCheck[] = [
   {
-    id: "CKV_AWS_169",
-    title: "Ensure SNS topic policy is not public by only allowing specific services or principals to access it",
+    ids: [
+      { id: "CKV_AWS_169", title: "Ensure SNS topic policy is not public by only allowing specific services or principals to access it" },
+      { id: "FSBP SNS.4", title: "SNS topic access policies should not allow public access" },
+    ],
     resourceType: "aws_sns_topic_policy",
     passes: policyWhere("policy", (s) => !s.some(isPublicStatement)),
   },
   {
-    id: "CKV_AWS_385",
-    title: "Ensure AWS SNS topic policies do not allow cross-account access",
+    ids: [{ id: "CKV_AWS_385", title: "Ensure AWS SNS topic policies do not allow cross-account access" }],
     resourceType: "aws_sns_topic_policy",
     passes: policyWhere("policy", (s) => !s.some(crossAccountWithoutCondition)),
-  },
-  {
-    id: "FSBP SNS.4",
-    title: "SNS topic access policies should not allow public access",
-    resourceType: "aws_sns_topic_policy",
-    passes: policyWhere("policy", (s) => !s.some(isPublicStatement)),
   },
 ];
 
@@ -1289,6 +1321,8 @@ export const CHECKS: readonly SecurityCheck[] = [
   ...SECRET_CHECKS,
   ...SECRET_ROTATION_CHECKS,
   ...DB_INSTANCE_CHECKS,
+  ...DB_CLUSTER_CHECKS,
+  ...CLUSTER_INSTANCE_CHECKS,
   ...LAMBDA_FUNCTION_CHECKS,
   ...LAMBDA_PERMISSION_CHECKS,
   ...IAM_POLICY_CHECKS,
@@ -1302,6 +1336,7 @@ export const CHECKS: readonly SecurityCheck[] = [
   ...SUBNET_CHECKS,
   ...ROUTE_TABLE_CHECKS,
   ...VPC_CHECKS,
+  ...EIP_CHECKS,
   ...SNS_TOPIC_CHECKS,
   ...SNS_TOPIC_POLICY_CHECKS,
 ];
@@ -1329,11 +1364,19 @@ export const TYPES_WITHOUT_CHECKS: Readonly<Record<string, string>> = {
   aws_sns_topic_subscription:
     "E-mail subscriptions of the alerts topic; no Checkov or Security Hub check exists. The topic is checked.",
   aws_secretsmanager_secret_version:
-    "The seed version holds connection metadata and no password (BRIEF decision 1, asserted by the construct's tests); no Checkov or Security Hub check inspects secret versions.",
+    "The seed version holds connection metadata and no password (asserted by the construct's tests and by the scan of the synthesized output); no Checkov or Security Hub check inspects secret versions.",
   aws_default_network_acl:
     "Evaluated through its VPC (FSBP EC2.21: no ingress from 0.0.0.0/0 to 22 or 3389), as Security Hub does; the network construct's tests assert its rules.",
   aws_db_option_group:
     "Carries the audit plugin; the exported log types are checked on the instance (FSBP RDS.9) and the audited events by the database construct's tests. No Checkov or Security Hub check inspects option groups.",
+  aws_rds_cluster_parameter_group:
+    "Its TLS and query-logging settings are evaluated through the cluster that uses it (CKV2_AWS_27), as Checkov's graph check does.",
+  aws_route:
+    "A route of a route table; the table's routes, inline and standalone, are checked on aws_route_table (CKV2_AWS_35, CKV2_AWS_44).",
+  aws_nat_gateway:
+    "No Checkov or Security Hub check inspects NAT gateways; the routes through them are checked on aws_route_table (CKV2_AWS_35) and their address on aws_eip (CKV2_AWS_19).",
+  aws_internet_gateway:
+    "Attached to the stack's own VPC, for the NAT gateways; the routes through it are checked on aws_route_table and no subnet gives public addresses (CKV_AWS_130). No Checkov or Security Hub check inspects it.",
   aws_vpc_endpoint:
     "No Checkov or Security Hub check inspects interface endpoints; its security group is checked (CKV2_AWS_5, EC2.18, EC2.19) and its policy is asserted by the network construct's tests.",
 };

@@ -1,0 +1,41 @@
+import { dev } from "../../environments/dev";
+import { prod } from "../../environments/prod";
+import { expectedState } from "../../scripts/verify/expected-state";
+import { synthEnvironments } from "../support/synth";
+
+test("reads from the synthesized stacks each secret, its schedule and function, and the master's schedule", async () => {
+  const { stacks } = await synthEnvironments([dev, prod]);
+  for (const env of [dev, prod]) {
+    expect(expectedState(stacks[env.name])).toEqual({
+      secrets: [
+        { name: "tutorials/MyFirstTutorialSecret", kind: "key-value" },
+        {
+          name: "tutorials/mytestdatabaseinstance/appuser",
+          kind: "database-user",
+          schedule: { automaticallyAfterDays: 30 },
+          functionName: `${env.name}-rotate-alternating-users`,
+        },
+      ],
+      masterSchedule: { automaticallyAfterDays: 7 },
+    });
+  }
+});
+
+test("keeps a schedule expression and its window", () => {
+  const stack = {
+    resource: {
+      aws_secretsmanager_secret: { S: { name: "app/x" } },
+      aws_lambda_function: { F: { function_name: "env-rotate-single-user" } },
+      aws_secretsmanager_secret_rotation: {
+        R: {
+          secret_id: "${aws_secretsmanager_secret.S.id}",
+          rotation_lambda_arn: "${aws_lambda_function.F.arn}",
+          rotation_rules: { schedule_expression: "rate(12 hours)", duration: "2h" },
+        },
+      },
+    },
+  };
+  expect(expectedState(stack).secrets).toEqual([
+    { name: "app/x", kind: "database-user", schedule: { scheduleExpression: "rate(12 hours)", duration: "2h" }, functionName: "env-rotate-single-user" },
+  ]);
+});
