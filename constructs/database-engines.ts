@@ -1,3 +1,4 @@
+import { boundUsernames, RESERVED_USERNAME_PATTERN, SYSTEM_SCHEMAS } from "../shared/rotation-binding";
 import {
   CLONE_SUFFIX,
   type Engine,
@@ -168,12 +169,26 @@ export function logParameters(engine: Engine, logExports: readonly string[]): { 
   return parameters;
 }
 
+/**
+ * What is wrong with the name of the database application users get privileges on, or
+ * `undefined`: not one of the server's own schemas, which the rotation function refuses
+ * in its binding (so that such a name would stop the function for every secret).
+ */
+export function databaseNameProblem(engine: Engine, databaseName: string): string | undefined {
+  const systemSchemas = SYSTEM_SCHEMAS[engineFamily(engine)];
+  return systemSchemas.includes(databaseName.toLowerCase())
+    ? `is ${show(databaseName)}, a system schema of ${engine}; allowed: an application database, not ${systemSchemas.join(", ")}`
+    : undefined;
+}
+
 /** User names RDS or the engine keep for themselves: `rdsadmin`, and PostgreSQL's and RDS's role prefixes. */
 function isReservedUsername(name: string): boolean {
   const lower = name.toLowerCase();
   return lower === "rdsadmin" || lower.startsWith("rds_") || lower.startsWith("pg_");
 }
 const NOT_RESERVED = "a name that is not rdsadmin and does not start with rds_ or pg_";
+/** In words, what `RESERVED_USERNAME_PATTERN` leaves to application users (its `mysql.*` fail `IDENTIFIER_PATTERN` first). */
+const NOT_RESERVED_ACCOUNT = "a name other than root, rdsadmin, rdsrepladmin and postgres, not starting with rds_, pg_ or azure_";
 
 /** What is wrong with a master user name for `engine` (RDS's rules), or `undefined`. */
 export function masterUsernameProblem(engine: Engine, name: string): string | undefined {
@@ -187,7 +202,9 @@ export function masterUsernameProblem(engine: Engine, name: string): string | un
 /**
  * What is wrong with an application user's name, or `undefined`: the rotation function's
  * limits for the engine, less the clone's suffix with alternating users (the clone's
- * name must fit too); not the master user, not reserved.
+ * name must fit too); neither the user nor its clone the master user, nor an account the
+ * rotation function refuses to manage (`RESERVED_USERNAME_PATTERN`, which it applies to
+ * its binding, so that such a name would stop the function for every secret).
  */
 export function applicationUsernameProblem(user: {
   readonly username: string;
@@ -206,11 +223,16 @@ export function applicationUsernameProblem(user: {
     const why = alternating ? ` (${engineMax} minus ${CLONE_SUFFIX} of the alternating users' clone)` : "";
     return `is ${show(username)} (${username.length} characters); allowed: at most ${maxLength} characters for ${engine}${why}`;
   }
-  if (username.toLowerCase() === masterUsername.toLowerCase()) {
-    return `is the master user ${show(masterUsername)}; allowed: an application user of its own`;
-  }
-  if (isReservedUsername(username)) {
-    return `is ${show(username)}, reserved by RDS or the engine; allowed: ${NOT_RESERVED}`;
+  for (const name of boundUsernames(strategy, username)) {
+    // "is the master user ..." for the user itself; "is "app", whose clone "app_clone" is ..." for its clone.
+    const subject = name === username ? "is" : `is ${show(username)}, whose clone ${show(name)} is`;
+    if (name.toLowerCase() === masterUsername.toLowerCase()) {
+      return `${subject} the master user ${show(masterUsername)}; allowed: an application user of its own`;
+    }
+    if (RESERVED_USERNAME_PATTERN.test(name)) {
+      const account = name === username ? `is ${show(name)},` : subject;
+      return `${account} a reserved or system account, which the rotation function never manages; allowed: ${NOT_RESERVED_ACCOUNT}`;
+    }
   }
   return undefined;
 }

@@ -24,6 +24,7 @@ import {
   engineVersionsAllowed,
   identifierKeyOf,
   logExportProblem,
+  databaseNameProblem,
   logParameters,
   masterUsernameProblem,
 } from "./database-engines";
@@ -76,7 +77,12 @@ export const DatabasePropsSchema = settings(
     engineVersion: anyString("an engine version such as 8.0"),
     /** Instance class of the DB instance or of each Aurora instance, e.g. `db.t4g.micro`. */
     instanceClass: text(INSTANCE_CLASS_PATTERN, "a DB instance class such as db.t4g.micro"),
-    /** Name of the initial database: a letter, then letters, digits or `_`, at most 63 characters. */
+    /**
+     * Name of the initial database, which application users get privileges on: a letter,
+     * then letters, digits or `_`, at most 63 characters; not one of the server's own
+     * schemas (`mysql`, `information_schema`, `performance_schema`, `sys`; `postgres`,
+     * `template0`, `template1`).
+     */
     databaseName: text(DATABASE_NAME_PATTERN, "a letter, then letters, digits or _, at most 63 characters"),
     /**
      * Master user name: a letter, then letters, digits or `_`; at most 16 characters for
@@ -167,6 +173,13 @@ export const DatabasePropsSchema = settings(
               "(63 for a DB instance, 60 for Aurora, 49 with enhanced monitoring)",
           );
         }
+      },
+    },
+    {
+      fields: ["engine", "databaseName"],
+      check: ({ engine, databaseName }, report) => {
+        const problem = databaseNameProblem(engine, databaseName);
+        if (problem !== undefined) report(["databaseName"], problem);
       },
     },
     {

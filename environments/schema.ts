@@ -14,7 +14,8 @@ import { overreach, reachedSecretProblem } from "../constructs/stack-secrets";
 import { anyString, list, mapOf, oneOf, text, variantOf } from "../constructs/field-schemas";
 import { adapt, allBut, settings } from "../constructs/settings-schema";
 import { allowed, show } from "../constructs/validation";
-import { CLONE_SUFFIX, ROTATION_STRATEGIES } from "../shared/secret-contract";
+import { boundUsernames } from "../shared/rotation-binding";
+import { ROTATION_STRATEGIES } from "../shared/secret-contract";
 import { BackendSchema, cloudWorkspace } from "./backend";
 import { PRODUCTION_TIER_RULES } from "./production-tier";
 import { rotationFunctionName } from "./rotation-functions";
@@ -220,7 +221,7 @@ export const EnvironmentSchema = settings(
       check: ({ databaseUsers }, report) => {
         const owners = new Map<string, string>();
         databaseUsers.forEach(({ username, strategy }, i) => {
-          const names = strategy === "alternating-users" ? [username, `${username}${CLONE_SUFFIX}`] : [username];
+          const names = boundUsernames(strategy, username);
           for (const name of names) {
             const owner = owners.get(name);
             if (owner !== undefined) {

@@ -569,6 +569,16 @@ describe("Database", () => {
         'databaseName is "1app"; allowed: a letter, then letters, digits or _',
       ],
       [
+        "a system schema as the application database, which the rotation function refuses in its binding",
+        { databaseName: "MySQL" },
+        'databaseName is "MySQL", a system schema of mysql; allowed: an application database, not mysql, information_schema, performance_schema, sys',
+      ],
+      [
+        "PostgreSQL's own database as the application database",
+        { engine: "postgres", engineVersion: "16", databaseName: "postgres" },
+        'databaseName is "postgres", a system schema of postgres; allowed: an application database, not postgres, template0, template1',
+      ],
+      [
         "a MySQL master user name over 16 characters",
         { masterUsername: "a".repeat(17) },
         "at most 16 characters for mysql",

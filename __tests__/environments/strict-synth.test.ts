@@ -189,6 +189,22 @@ const cases: [string, readonly unknown[], readonly string[]][] = [
     ],
   ],
   [
+    "user names the rotation function would refuse in its binding, which would stop it for every secret",
+    [
+      broken(dev, (e) => {
+        e.databaseUsers.push({ ...e.databaseUsers[0], secretName: "tutorials/root", username: "root" });
+        e.databaseUsers[0].username = "pg";
+      }),
+    ],
+    [
+      'environment "dev": databaseUsers[0].username is "pg", whose clone "pg_clone" is a reserved or system account, which the ' +
+        "rotation function never manages; allowed: a name other than root, rdsadmin, rdsrepladmin and postgres, not starting " +
+        "with rds_, pg_ or azure_",
+      'environment "dev": databaseUsers[1].username is "root", a reserved or system account, which the rotation function never ' +
+        "manages; allowed: a name other than root, rdsadmin, rdsrepladmin and postgres, not starting with rds_, pg_ or azure_",
+    ],
+  ],
+  [
     "an unknown engine, and no message about the versions it would take",
     [
       broken(dev, (e) => {
