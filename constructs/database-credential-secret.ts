@@ -3,13 +3,13 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import * as v from "valibot";
-import { type DatabaseSecretValue, ENGINES, PRIVILEGES, SEED_STAGE } from "../shared/secret-contract";
+import { type DatabaseSecretValue, ENGINES, SEED_STAGE } from "../shared/secret-contract";
 import { applicationUsernameProblem, identifierKeyOf } from "./database-engines";
-import { RotationFunction } from "./rotation-function";
+import { RotationFunction, RotationTargetSchema } from "./rotation-function";
 import { SecretBase, SecretBasePropsSchema } from "./secret-base";
-import { anyString, integer, list, oneOf, stringWhere } from "./field-schemas";
+import { anyString, integer, oneOf, stringWhere } from "./field-schemas";
 import { settings } from "./settings-schema";
-import { allowed, parseProps, show } from "./validation";
+import { allowed, parseProps } from "./validation";
 
 /** A `rate(...)` schedule expression: group 1 the number, group 2 the unit. */
 export const RATE_EXPRESSION = /^rate\((\d+) (hours?|days?)\)$/;
@@ -96,7 +96,7 @@ export const DatabaseCredentialSecretPropsSchema = settings(
      */
     username: anyString("a user name"),
     /** Privileges the first rotation grants on the database: at least one of SELECT, INSERT, UPDATE, DELETE. */
-    privileges: list(oneOf(PRIVILEGES), `privileges, each one of ${PRIVILEGES.map(show).join(", ")}`, { min: 1 }),
+    privileges: RotationTargetSchema.entries.privileges,
     /** The function that rotates the secret; its strategy is the secret's. */
     rotationFunction: v.instance(RotationFunction, allowed("a RotationFunction")),
     /**

@@ -63,6 +63,7 @@ export class RotationExecutionPolicy implements SecretReach {
   public readonly functionName: string;
   /** `rotation-function-base`: the function needs it before it can run. */
   public readonly basePolicy: IamRolePolicy;
+  /** The secrets the function rotates, by name, and the patterns its role reaches them by. */
   public readonly secretNames = new SecretNamePatterns();
 
   private readonly masterSecretArns = new Set<string>();

@@ -199,7 +199,8 @@ export const EnvironmentSchema = settings(
     {
       // Each strategy's function reaches its secrets by name pattern (RotationExecutionPolicy),
       // which must reach no other secret of the environment. The constructs refuse this too,
-      // one secret at a time as the stack grants them; here every case is found before.
+      // one secret at a time as the stack grants them; this finds every case at once, before
+      // any construct is built.
       fields: ["name", "keyValueSecrets.*.secretName", "databaseUsers.*.secretName", "databaseUsers.*.strategy"],
       check: (env, report) => {
         const reaches = ROTATION_STRATEGIES.map((strategy) => ({
