@@ -91,8 +91,9 @@ export const DatabaseCredentialSecretPropsSchema = settings(
      * The application user's name: a letter or `_`, then letters, digits or `_`; at most 32
      * characters for MySQL and Aurora MySQL, 80 for MariaDB, 63 for PostgreSQL-family
      * engines (the rotation function's limits), minus the length of `_clone` with the
-     * alternating-users strategy (the clone user's name must fit too). Not the master
-     * user, not reserved by RDS (`rdsadmin`, `rds_*`, `pg_*`).
+     * alternating-users strategy (the clone user's name must fit too). Neither it nor its
+     * clone the master user or an account the rotation function never manages (`root`,
+     * `rdsadmin`, `rdsrepladmin`, `postgres`, `rds_*`, `pg_*`, `azure_*`).
      */
     username: anyString("a user name"),
     /** Privileges the first rotation grants on the database: at least one of SELECT, INSERT, UPDATE, DELETE. */
