@@ -1,8 +1,8 @@
 /**
  * Two projects:
- *  - unit: synthesized Terraform, constructs, the rotation steps against a mocked
- *    Secrets Manager client, the application library against the Secrets Manager
- *    stand-in (in-process, on 127.0.0.1). No database servers.
+ *  - unit: synthesized Terraform, constructs, review pages, the rotation function's
+ *    handler, binding and checks and the application library against the Secrets
+ *    Manager stand-in (in-process, on 127.0.0.1). No database servers.
  *  - integration: the rotation function and the application library against real
  *    MariaDB and PostgreSQL servers that the global setup starts on 127.0.0.1.
  */
