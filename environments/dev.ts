@@ -24,7 +24,7 @@ export const dev: EnvironmentConfig = {
   database: {
     identifier: "mytestdatabaseinstance",
     engine: "mysql",
-    engineVersion: "8.0",
+    engineVersion: "8.4",
     instanceClass: "db.t4g.micro",
     databaseName: "tutorial",
     masterUsername: "adminuser",

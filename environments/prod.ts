@@ -24,7 +24,7 @@ export const prod: EnvironmentConfig = {
   database: {
     identifier: "mytestdatabaseinstance",
     engine: "mysql",
-    engineVersion: "8.0",
+    engineVersion: "8.4",
     instanceClass: "db.m7g.large",
     databaseName: "tutorial",
     masterUsername: "adminuser",

@@ -202,6 +202,20 @@ describe.each(["dev", "prod"])("%s before the first apply", (name) => {
     }
   });
 
+  test("MySQL 8.4, in RDS standard support and kept out of paid Extended Support, with the groups of its major", () => {
+    const stack = stacks[name];
+    expect(only(stack, "aws_db_instance")).toMatchObject({
+      engine: "mysql",
+      engine_version: "8.4",
+      engine_lifecycle_support: "open-source-rds-extended-support-disabled",
+    });
+    expect(only(stack, "aws_db_parameter_group").family).toBe("mysql8.4");
+    // prod's audit log takes the audit plugin's option group; dev exports no audit log.
+    expect(resourcesOf(stack, "aws_db_option_group").map(([, group]) => group.major_engine_version)).toEqual(
+      name === "prod" ? ["8.4"] : [],
+    );
+  });
+
   test("no role may call Secrets Manager on every resource", () => {
     for (const [, policy] of resourcesOf(stacks[name], "aws_iam_role_policy")) {
       for (const statement of JSON.parse(String(policy.policy)).Statement) {

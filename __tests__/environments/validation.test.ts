@@ -103,6 +103,27 @@ const cases: [string, EnvironmentConfig, string][] = [
     'environment "dev": database.engine is "oracle-ee"; allowed: "mysql", "mariadb", "aurora-mysql", "postgres", "aurora-postgresql"',
   ],
   [
+    "a PostgreSQL version with MySQL",
+    variant(dev, (e) => (e.database.engineVersion = "15.4")),
+    'environment "dev": database.engineVersion is "15.4"; allowed for mysql: a major version ("8.4", "8.0") or a minor version of one, such as "8.4.7"',
+  ],
+  [
+    "MySQL 8.0, past RDS standard support, without Extended Support",
+    variant(prod, (e) => (e.database.engineVersion = "8.0")),
+    'environment "prod": database.engineVersion is "8.0", past RDS standard support since 2026-07-31: RDS creates it only under ' +
+      'paid Extended Support; allowed for mysql: a major in standard support ("8.4"), or extendedSupport true',
+  ],
+  [
+    "Extended Support for MariaDB",
+    variant(dev, (e) => (e.database = { ...e.database, engine: "mariadb", engineVersion: "10.11", extendedSupport: true })),
+    'environment "dev": database.extendedSupport is true; allowed for mariadb: false (RDS has no Extended Support for mariadb)',
+  ],
+  [
+    "a misspelt instance class",
+    variant(dev, (e) => (e.database.instanceClass = "db.t4g.mirco")),
+    'environment "dev": database.instanceClass is "db.t4g.mirco"; allowed: a size of db.t4g: micro, small, medium, large, xlarge, 2xlarge; did you mean "db.t4g.micro"?',
+  ],
+  [
     "backup retention of 40 days",
     variant(dev, (e) => (e.database.backupRetentionDays = 40)),
     'environment "dev": database.backupRetentionDays is 40; allowed: an integer from 1 to 35',

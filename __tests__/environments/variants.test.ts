@@ -24,6 +24,9 @@ test.each(VARIANTS.map((v) => ({ ...v, name: v.description })))("$name", async (
     expect(fn).not.toHaveProperty("reserved_concurrent_executions");
     expect(fn.kms_key_arn !== undefined).toBe(env.encryption.kind !== "aws-managed");
   }
+  // Out of paid Extended Support: on the DB instance, or on the Aurora cluster (its instances follow it).
+  const databases = { ...parsed.resource.aws_db_instance, ...parsed.resource.aws_rds_cluster } as Record<string, Record<string, unknown>[]>;
+  expect(Object.values(databases).map(([db]) => db.engine_lifecycle_support)).toEqual(["open-source-rds-extended-support-disabled"]);
   if (env.network.secretsManagerAccess === "nat-gateway") {
     const [acl] = Object.values(parsed.resource.aws_default_network_acl)[0] as { ingress: Record<string, unknown>[] }[];
     expect(acl.ingress).toContainEqual({ action: "allow", cidr_block: "0.0.0.0/0", protocol: "tcp", from_port: 1024, to_port: 3388, rule_no: 200 });
