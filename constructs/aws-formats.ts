@@ -8,21 +8,10 @@ import { oneOf, text } from "./field-schemas";
 /** A region name, e.g. `eu-west-1`, `us-gov-west-1`, `cn-north-1`, as a pattern's source. */
 const REGION = String.raw`[a-z]{2}(?:-[a-z]+)+-\d+`;
 const REGION_PATTERN = new RegExp(`^${REGION}$`);
-const ZONE_PATTERN = new RegExp(`^${REGION}[a-z]$`);
 
 /** A region name, e.g. `us-east-1`. */
 export function region() {
   return text(REGION_PATTERN, "an AWS region name such as us-east-1");
-}
-
-/** An availability zone name: its region's name and a letter, e.g. `eu-west-1a`. */
-export function availabilityZone() {
-  return text(ZONE_PATTERN, "an availability zone such as eu-west-1a");
-}
-
-/** The region of an availability zone name. */
-export function regionOfZone(zone: string): string {
-  return zone.slice(0, -1);
 }
 
 /** Lambda function names: 1–64 letters, digits, `-` or `_`. */

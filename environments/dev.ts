@@ -16,7 +16,7 @@ export const dev: EnvironmentConfig = {
   network: {
     kind: "new",
     cidrBlock: "10.10.0.0/16",
-    availabilityZones: ["us-east-1a", "us-east-1b"],
+    availabilityZoneIds: ["use1-az1", "use1-az2"],
     secretsManagerAccess: "vpc-endpoint",
     endpointZoneCount: 1,
     flowLogRetentionDays: 7,

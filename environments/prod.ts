@@ -17,7 +17,7 @@ export const prod: EnvironmentConfig = {
   network: {
     kind: "new",
     cidrBlock: "10.20.0.0/16",
-    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    availabilityZoneIds: ["use1-az1", "use1-az2", "use1-az4"],
     secretsManagerAccess: "vpc-endpoint",
     flowLogRetentionDays: 365,
   },

@@ -1,11 +1,12 @@
 import * as v from "valibot";
-import { awsIdentifier, iamRoleName, region, regionOfZone } from "../constructs/aws-formats";
+import { awsIdentifier, iamRoleName, region } from "../constructs/aws-formats";
 import { DatabasePropsSchema } from "../constructs/database";
 import { DatabaseCredentialSecretPropsSchema } from "../constructs/database-credential-secret";
 import { applicationUsernameProblem } from "../constructs/database-engines";
 import { AwsManagedKeySchema, CustomerManagedKeySchema, ExistingKeySchema } from "../constructs/encryption-key";
 import { KeyValueSecretPropsSchema } from "../constructs/key-value-secret";
 import { ExistingNetworkPropsSchema, NewNetworkPropsSchema } from "../constructs/network";
+import { exampleZoneId, zoneIdPrefix, zoneIdRegionPrefix } from "../constructs/network-zones";
 import { RotationAlertsPropsSchema } from "../constructs/rotation-alerts";
 import { RotationFunctionPropsSchema } from "../constructs/rotation-function";
 import { recoveryWindowDays } from "../constructs/secret-base";
@@ -166,14 +167,15 @@ export const EnvironmentSchema = settings(
   },
   [
     {
-      fields: ["region", "network.availabilityZones.*"],
+      // A zone ID's prefix follows from its region's name (us-east-1: use1-az<N>).
+      fields: ["region", "network.availabilityZoneIds.*"],
       check: ({ region, network }, report) => {
         if (network.kind !== "new") return;
-        network.availabilityZones.forEach((zone, i) => {
-          if (regionOfZone(zone) !== region) {
+        network.availabilityZoneIds.forEach((zone, i) => {
+          if (zoneIdRegionPrefix(zone) !== zoneIdPrefix(region)) {
             report(
-              ["network", "availabilityZones", i],
-              `is ${show(zone)}; allowed: a zone of region ${region}, such as ${region}a`,
+              ["network", "availabilityZoneIds", i],
+              `is ${show(zone)}; allowed: a zone ID of region ${region}, such as ${exampleZoneId(region)}`,
             );
           }
         });

@@ -14,6 +14,8 @@ import {
   type Located,
   type Resource,
   type StackJson,
+  zoneOfSubnet,
+  zoneOfSubnetId,
 } from "./terraform-json";
 import { plural } from "./markdown";
 
@@ -48,7 +50,7 @@ const KINDS: readonly Kind[] = [
     type: "aws_subnet",
     kind: "Private subnet",
     name: (r) => tagName(r),
-    details: ({ resource }) => `${String(resource.availability_zone)}, ${String(resource.cidr_block)}`,
+    details: ({ resource }) => `${zoneOfSubnet(resource)}, ${String(resource.cidr_block)}`,
   },
   {
     type: "aws_vpc_endpoint",
@@ -181,13 +183,11 @@ function serviceOf(endpoint: Resource): string {
   return String(endpoint.service_name).split(".").pop() ?? "";
 }
 
-/** `us-east-1a, us-east-1b` for subnet references; subnets outside the stack are counted. */
+/** `use1-az1, use1-az2` for subnet references; subnets outside the stack are counted. */
 function zonesOf(subnetIds: unknown, stack: StackJson): string {
-  const zones = list(subnetIds).map((id) => {
-    const subnet = resolve(stack, id);
-    return subnet?.type === "aws_subnet" ? String(subnet.resource.availability_zone) : "an existing subnet";
-  });
-  return zones.join(", ");
+  return list(subnetIds)
+    .map((id) => zoneOfSubnetId(stack, id) ?? "an existing subnet")
+    .join(", ");
 }
 
 function tagName(resource: Resource): string {

@@ -72,16 +72,32 @@ const cases: [string, EnvironmentConfig, string][] = [
   [
     "a single availability zone",
     variant(dev, (e) => {
-      if (e.network.kind === "new") e.network.availabilityZones = ["us-east-1a"];
+      if (e.network.kind === "new") e.network.availabilityZoneIds = ["use1-az1"];
     }),
-    'environment "dev": network.availabilityZones has 1 item(s); allowed: at least 2',
+    'environment "dev": network.availabilityZoneIds has 1 item(s); allowed: at least 2',
   ],
   [
     "a zone of another region",
     variant(dev, (e) => {
-      if (e.network.kind === "new") e.network.availabilityZones = ["us-east-1a", "eu-west-1b"];
+      if (e.network.kind === "new") e.network.availabilityZoneIds = ["use1-az1", "euw1-az2"];
     }),
-    'environment "dev": network.availabilityZones[1] is "eu-west-1b"; allowed: a zone of region us-east-1',
+    'environment "dev": network.availabilityZoneIds[1] is "euw1-az2"; allowed: a zone of the region of availabilityZoneIds[0], use1-az<N>',
+  ],
+  [
+    "the zone names of before, which map to other zones in each account",
+    variant(dev, (e) => {
+      if (e.network.kind === "new") e.network.availabilityZoneIds = ["use1-az1", "us-east-1b"];
+    }),
+    'environment "dev": network.availabilityZoneIds[1] is "us-east-1b", a zone name, which each account maps to a zone of its own; ' +
+      "allowed: an availability zone ID such as use1-az1 (aws ec2 describe-availability-zones lists each zone's ID)",
+  ],
+  [
+    "us-east-1's zone without Graviton instances or Lambda",
+    variant(prod, (e) => {
+      if (e.network.kind === "new") e.network.availabilityZoneIds = ["use1-az1", "use1-az2", "use1-az3"];
+    }),
+    'environment "prod": network.availabilityZoneIds[2] is "use1-az3", which takes no Graviton DB instance and no Lambda function in a VPC; ' +
+      "allowed: another zone of its region",
   ],
   [
     "an invalid VPC CIDR",

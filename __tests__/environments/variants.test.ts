@@ -24,6 +24,13 @@ test.each(VARIANTS.map((v) => ({ ...v, name: v.description })))("$name", async (
     expect(fn).not.toHaveProperty("reserved_concurrent_executions");
     expect(fn.kms_key_arn !== undefined).toBe(env.encryption.kind !== "aws-managed");
   }
+  // Subnets (private, and the NAT gateways' public ones) by zone ID; an existing VPC's are not the stack's.
+  const subnets = Object.values(parsed.resource.aws_subnet ?? {}) as Record<string, unknown>[][];
+  expect(subnets.length > 0).toBe(env.network.kind === "new");
+  for (const [subnet] of subnets) {
+    expect(subnet.availability_zone_id).toMatch(/^use1-az[124]$/);
+    expect(subnet).not.toHaveProperty("availability_zone");
+  }
   // Out of paid Extended Support: on the DB instance, or on the Aurora cluster (its instances follow it).
   const databases = { ...parsed.resource.aws_db_instance, ...parsed.resource.aws_rds_cluster } as Record<string, Record<string, unknown>[]>;
   expect(Object.values(databases).map(([db]) => db.engine_lifecycle_support)).toEqual(["open-source-rds-extended-support-disabled"]);

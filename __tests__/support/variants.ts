@@ -22,7 +22,7 @@ export const VARIANTS: readonly Variant[] = [
       network: {
         kind: "new",
         cidrBlock: "10.30.0.0/16",
-        availabilityZones: ["us-east-1a", "us-east-1b"],
+        availabilityZoneIds: ["use1-az1", "use1-az2"],
         secretsManagerAccess: "nat-gateway",
         natGateways: "per-zone",
         flowLogRetentionDays: 7,
