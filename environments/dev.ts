@@ -44,6 +44,7 @@ export const dev: EnvironmentConfig = {
       secretName: "tutorials/MyFirstTutorialSecret",
       description: "The secret I created for the first tutorial",
       keys: ["username", "password"],
+      rotation: { kind: "none", reason: "The tutorial example value put by hand: no issuer and no function to rotate it" },
       recoveryWindowDays: 0,
     },
   ],

@@ -50,6 +50,7 @@ export const prod: EnvironmentConfig = {
       secretName: "tutorials/MyFirstTutorialSecret",
       description: "The secret I created for the first tutorial",
       keys: ["username", "password"],
+      rotation: { kind: "none", reason: "Issued by a third party that offers no API to replace it: its owner rotates it by hand" },
       recoveryWindowDays: 30,
     },
   ],

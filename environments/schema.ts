@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { awsIdentifier, iamRoleName, region } from "../constructs/aws-formats";
+import { awsIdentifier, iamRoleName, region, regionOfArn } from "../constructs/aws-formats";
 import { DatabasePropsSchema } from "../constructs/database";
 import { DatabaseCredentialSecretPropsSchema } from "../constructs/database-credential-secret";
 import { applicationUsernameProblem } from "../constructs/database-engines";
@@ -180,6 +180,26 @@ export const EnvironmentSchema = settings(
           }
         });
       },
+    },
+    {
+      // Secrets Manager invokes a rotation function in its secret's region; this
+      // environment's own functions refuse every secret but the database users bound to them.
+      fields: ["name", "region", "keyValueSecrets.*.rotation"],
+      check: ({ name, region, keyValueSecrets }, report) =>
+        keyValueSecrets.forEach(({ rotation }, i) => {
+          if (rotation?.kind !== "function") return;
+          const path = ["keyValueSecrets", i, "rotation", "functionArn"];
+          const functionName = rotation.functionArn.split(":")[6];
+          if (regionOfArn(rotation.functionArn) !== region) {
+            report(path, `is a function of ${regionOfArn(rotation.functionArn)}; allowed: a function of ${region}, the environment's region`);
+          } else if (ROTATION_STRATEGIES.some((strategy) => rotationFunctionName(name, strategy) === functionName)) {
+            report(
+              path,
+              `is the ARN of ${functionName}, this environment's rotation function for database users, which refuses any other secret; ` +
+                "allowed: a function that rotates this secret",
+            );
+          }
+        }),
     },
     {
       // Secrets Manager names are unique in an account and region.

@@ -142,7 +142,7 @@ const cases: [string, readonly unknown[], readonly string[]][] = [
     "a setting the stack wires itself",
     [broken(dev, (e) => (e.keyValueSecrets[0].kmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/mrk-0123"))],
     [
-      'environment "dev": keyValueSecrets[0].kmsKeyArn is not a setting; allowed: secretName, description, keys, replicaRegions, replicaKmsKeyArns, readerRoleArns, recoveryWindowDays, readerRoleNames',
+      'environment "dev": keyValueSecrets[0].kmsKeyArn is not a setting; allowed: secretName, description, keys, replicaRegions, replicaKmsKeyArns, readerRoleArns, rotation, recoveryWindowDays, readerRoleNames',
     ],
   ],
   [

@@ -170,6 +170,35 @@ const cases: [string, EnvironmentConfig, string][] = [
     'environment "prod": database.multiAz is false, which the production tier refuses; allowed: true',
   ],
   [
+    "prod with a key/value secret neither rotated nor saying why",
+    variant(prod, (e) => delete e.keyValueSecrets![0].rotation),
+    'environment "prod": keyValueSecrets[0].rotation is missing, which the production tier refuses; allowed: a function that rotates it ' +
+      '({ kind: "function", functionArn, automaticallyAfterDays }) or why not ({ kind: "none", reason })',
+  ],
+  [
+    "a key/value secret's rotation function in another region",
+    variant(dev, (e) => {
+      e.keyValueSecrets![0].rotation = {
+        kind: "function",
+        functionArn: "arn:aws:lambda:eu-west-1:111122223333:function:tutorial-rotation",
+        automaticallyAfterDays: 30,
+      };
+    }),
+    'environment "dev": keyValueSecrets[0].rotation.functionArn is a function of eu-west-1; allowed: a function of us-east-1, the environment\'s region',
+  ],
+  [
+    "a key/value secret given the database users' rotation function",
+    variant(dev, (e) => {
+      e.keyValueSecrets![0].rotation = {
+        kind: "function",
+        functionArn: "arn:aws:lambda:us-east-1:111122223333:function:dev-rotate-alternating-users",
+        automaticallyAfterDays: 30,
+      };
+    }),
+    'environment "dev": keyValueSecrets[0].rotation.functionArn is the ARN of dev-rotate-alternating-users, this environment\'s ' +
+      "rotation function for database users, which refuses any other secret; allowed: a function that rotates this secret",
+  ],
+  [
     "a secret name with illegal characters",
     variant(dev, (e) => (e.keyValueSecrets![0].secretName = "tutorials/My First Secret!")),
     'environment "dev": keyValueSecrets[0].secretName is "tutorials/My First Secret!"; allowed: 1 to 512 letters, digits or /_+=.@-',
