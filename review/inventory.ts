@@ -156,9 +156,10 @@ function databaseDetails(db: Resource): string {
 function secretDetails(self: Located, stack: StackJson): string {
   const rotation = referencing(stack, "aws_secretsmanager_secret_rotation", "secret_id", self)[0]?.resource;
   const rotatedBy = rotation && resolve(stack, rotation.rotation_lambda_arn);
+  // A key/value secret's function is deployed elsewhere: the stack has only its ARN.
   const what = rotatedBy
     ? `database credentials, rotated by ${String(rotatedBy.resource.function_name)} ${schedule(rotation)}`
-    : "key/value, value put by hand";
+    : `key/value, value put by hand, ${rotation ? `rotated by ${String(rotation.rotation_lambda_arn).split(":")[6]} ${schedule(rotation)}` : "not rotated"}`;
   const key = self.resource.kms_key_id === undefined ? "aws/secretsmanager key" : "customer-managed key";
   return `${what}; ${key}; recovery window ${plural(numberOf(self.resource.recovery_window_in_days) ?? 30, "day")}`;
 }

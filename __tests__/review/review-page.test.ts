@@ -57,6 +57,17 @@ describe("the review page", () => {
     }
   });
 
+  test("a key/value secret: not rotated, and why, in dev and prod; rotated by its own function in the existing-VPC variant", async () => {
+    const secret = "`tutorials/MyFirstTutorialSecret` | key/value, value put by hand";
+    expect(section(reviews.dev, "What it creates")).toContain(`${secret}, not rotated;`);
+    expect(section(reviews.prod, "Security checks")).toContain(
+      "Not rotated, as the environment states: Issued by a third party that offers no API to replace it: its owner rotates it by hand.",
+    );
+    const existing = variant("existing").env;
+    const { reviews: variantReviews } = await synthEnvironments([existing]);
+    expect(section(variantReviews.existing, "What it creates")).toContain(`${secret}, rotated by tutorial-secret-rotation every 30 days;`);
+  });
+
   test("dev's exceptions are cost and disposability; prod's only what does not apply to the design", () => {
     expect(section(reviews.dev, "Security checks")).toContain("Single-AZ: a standby instance doubles the instance cost.");
     expect(section(reviews.prod, "Security checks")).not.toContain("Single-AZ");
