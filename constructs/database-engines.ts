@@ -76,6 +76,20 @@ const MAJOR_MINOR = /^(\d+\.\d+)(?:\.\d+)?$/;
 const MAJOR = /^(\d+)(?:\.\d+)?$/;
 
 /**
+ * The PostgreSQL majors that RDS for PostgreSQL and Aurora PostgreSQL both run, newest
+ * first: their two calendars end standard support of a major on the same day.
+ */
+const POSTGRES_MAJORS: readonly MajorVersion[] = [
+  { major: "17" },
+  { major: "16" },
+  { major: "15" },
+  { major: "14" },
+  { major: "13", standardSupportEnded: "2026-02-28" },
+  { major: "12", standardSupportEnded: "2025-02-28" },
+  { major: "11", standardSupportEnded: "2024-02-29" },
+];
+
+/**
  * The engines, with their major versions as AWS's release calendars gave them on
  * 2026-12-05 ("Supported MySQL major versions on Amazon RDS", "MariaDB on Amazon RDS
  * versions", "Release calendar for Amazon RDS for PostgreSQL", and Aurora's own).
@@ -137,16 +151,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     logExports: ["postgresql", "upgrade"],
     versionPattern: MAJOR,
     minorVersionExample: "16.4",
-    majorVersions: [
-      { major: "18" },
-      { major: "17" },
-      { major: "16" },
-      { major: "15" },
-      { major: "14" },
-      { major: "13", standardSupportEnded: "2026-02-28" },
-      { major: "12", standardSupportEnded: "2025-02-28" },
-      { major: "11", standardSupportEnded: "2024-02-29" },
-    ],
+    majorVersions: [{ major: "18" }, ...POSTGRES_MAJORS],
     extendedSupport: true,
     // Static in RDS for PostgreSQL: RDS refuses the provider's default apply method,
     // "immediate" (and where the value equals the default, reports "pending-reboot",
@@ -160,15 +165,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     logExports: ["postgresql"],
     versionPattern: MAJOR,
     minorVersionExample: "16.4",
-    majorVersions: [
-      { major: "17" },
-      { major: "16" },
-      { major: "15" },
-      { major: "14" },
-      { major: "13", standardSupportEnded: "2026-02-28" },
-      { major: "12", standardSupportEnded: "2025-02-28" },
-      { major: "11", standardSupportEnded: "2024-02-29" },
-    ],
+    majorVersions: POSTGRES_MAJORS,
     extendedSupport: true,
     tlsParameter: { name: "rds.force_ssl", value: "1" },
     maxMasterUsernameLength: 63,

@@ -27,6 +27,11 @@ function variant(base: EnvironmentConfig, edit: (env: Mutable<EnvironmentConfig>
   return copy as EnvironmentConfig;
 }
 
+/** dev, its key/value secret rotated by the function `functionArn` every 30 days. */
+function rotatedBy(functionArn: string): EnvironmentConfig {
+  return variant(dev, (e) => (e.keyValueSecrets![0].rotation = { kind: "function", functionArn, automaticallyAfterDays: 30 }));
+}
+
 function build(envs: EnvironmentConfig[]): void {
   // Construction only: every check runs before synth writes anything.
   buildApp({ environments: envs, bundle, outdir });
@@ -177,24 +182,12 @@ const cases: [string, EnvironmentConfig, string][] = [
   ],
   [
     "a key/value secret's rotation function in another region",
-    variant(dev, (e) => {
-      e.keyValueSecrets![0].rotation = {
-        kind: "function",
-        functionArn: "arn:aws:lambda:eu-west-1:111122223333:function:tutorial-rotation",
-        automaticallyAfterDays: 30,
-      };
-    }),
+    rotatedBy("arn:aws:lambda:eu-west-1:111122223333:function:tutorial-rotation"),
     'environment "dev": keyValueSecrets[0].rotation.functionArn is a function of eu-west-1; allowed: a function of us-east-1, the environment\'s region',
   ],
   [
     "a key/value secret given the database users' rotation function",
-    variant(dev, (e) => {
-      e.keyValueSecrets![0].rotation = {
-        kind: "function",
-        functionArn: "arn:aws:lambda:us-east-1:111122223333:function:dev-rotate-alternating-users",
-        automaticallyAfterDays: 30,
-      };
-    }),
+    rotatedBy("arn:aws:lambda:us-east-1:111122223333:function:dev-rotate-alternating-users"),
     'environment "dev": keyValueSecrets[0].rotation.functionArn is the ARN of dev-rotate-alternating-users, this environment\'s ' +
       "rotation function for database users, which refuses any other secret; allowed: a function that rotates this secret",
   ],
