@@ -71,10 +71,8 @@ export const DatabasePropsSchema = settings(
     /**
      * Engine version. Give the major version (`8.4`, `10.11`, `16`) so that automatic minor
      * upgrades cause no drift; a minor version (`8.4.7`, `16.4`, `8.0.mysql_aurora.3.08.0`)
-     * pins it. The majors allowed are the engine table's (`database-engines.ts`): MySQL 8.4
-     * and 8.0, MariaDB 11.8, 11.4 and 10.11, PostgreSQL 18 to 11, Aurora MySQL 8.0, Aurora
-     * PostgreSQL 17 to 11. A major past RDS standard support (MySQL 8.0, PostgreSQL 13 and
-     * older) needs `extendedSupport`.
+     * pins it. The majors allowed are the engine table's (`database-engines.ts`); one past
+     * RDS standard support (MySQL 8.0, say) needs `extendedSupport`.
      */
     engineVersion: anyString("an engine version such as 8.4"),
     /**

@@ -18,9 +18,10 @@ const COMPOUND_DIRECTION = /^(north|south)(east|west)$/;
 
 /**
  * Zones that lack what the stacks put in every zone, and why: they are refused. use1-az3,
- * one of us-east-1's oldest zones, takes no Graviton instance class (db.t4g, db.m7g...),
- * and Lambda refuses subnets there ("The provided subnets contain availability zone Lambda
- * doesn't support"); the Terraform provider's RDS Proxy documentation excludes it too.
+ * one of us-east-1's oldest zones, offers none of the newer instance types (no Graviton:
+ * db.t4g, db.m7g), and Lambda refuses a function's subnets there ("The provided subnets
+ * contain availability zone Lambda doesn't support"); the Terraform provider's RDS Proxy
+ * documentation has it excluded too. Other regions' known gaps go here as they are met.
  */
 const UNSUITABLE_ZONE_IDS: Readonly<Record<string, string>> = {
   "use1-az3": "which takes no Graviton DB instance and no Lambda function in a VPC",
