@@ -118,7 +118,7 @@ const ROTATION_CHECK_IDS = ["CKV2_AWS_57", "FSBP SecretsManager.1", "FSBP Secret
  * `RotationExemption` tag, from the key/value secret's `rotation: { kind: "none", reason }`)
  * is excused the rotation checks.
  */
-export function statedExceptions(stack: StackJson): CheckException[] {
+function statedExceptions(stack: StackJson): CheckException[] {
   return resourcesOfType(stack, "aws_secretsmanager_secret").flatMap(({ address, resource }) => {
     const reason = block(resource.tags)?.[ROTATION_EXEMPTION_TAG];
     if (typeof reason !== "string") return [];
