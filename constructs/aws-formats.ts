@@ -8,21 +8,10 @@ import { oneOf, text } from "./field-schemas";
 /** A region name, e.g. `eu-west-1`, `us-gov-west-1`, `cn-north-1`, as a pattern's source. */
 const REGION = String.raw`[a-z]{2}(?:-[a-z]+)+-\d+`;
 const REGION_PATTERN = new RegExp(`^${REGION}$`);
-const ZONE_PATTERN = new RegExp(`^${REGION}[a-z]$`);
 
 /** A region name, e.g. `us-east-1`. */
 export function region() {
   return text(REGION_PATTERN, "an AWS region name such as us-east-1");
-}
-
-/** An availability zone name: its region's name and a letter, e.g. `eu-west-1a`. */
-export function availabilityZone() {
-  return text(ZONE_PATTERN, "an availability zone such as eu-west-1a");
-}
-
-/** The region of an availability zone name. */
-export function regionOfZone(zone: string): string {
-  return zone.slice(0, -1);
 }
 
 /** Lambda function names: 1–64 letters, digits, `-` or `_`. */
@@ -51,6 +40,10 @@ const IDENTIFIER_FORMATS = {
     pattern: /^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:root|(?:role|user)\/[\w+=,.@/-]+)$/,
     description: "an IAM role, user or account root ARN, arn:<partition>:iam::<account>:role/<name>",
   },
+  "lambda-function-arn": {
+    pattern: new RegExp(String.raw`^arn:aws(?:-[a-z]+)*:lambda:${REGION}:\d{12}:function:[\w-]{1,64}(?::[\w$-]{1,128})?$`),
+    description: "a Lambda function ARN, arn:<partition>:lambda:<region>:<account>:function:<name>",
+  },
   "vpc-id": { pattern: /^vpc-[0-9a-f]{8,17}$/, description: "a VPC ID, vpc-<8 to 17 hex digits>" },
   "subnet-id": { pattern: /^subnet-[0-9a-f]{8,17}$/, description: "a subnet ID, subnet-<8 to 17 hex digits>" },
   "security-group-id": {
@@ -67,9 +60,9 @@ export function awsIdentifier(kind: AwsIdentifierKind) {
   return text(pattern, description, { tokens: true });
 }
 
-/** The region of a KMS key ARN. */
-export function regionOfKeyArn(keyArn: string): string {
-  return keyArn.split(":")[3];
+/** The region of a regional ARN, such as a KMS key's or a Lambda function's. */
+export function regionOfArn(arn: string): string {
+  return arn.split(":")[3];
 }
 
 /** The retention periods, in days, that CloudWatch Logs accepts for a log group. */

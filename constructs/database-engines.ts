@@ -10,6 +10,22 @@ import {
 import { show } from "./validation";
 
 /**
+ * One major version a new database may run. Majors older than the table's are left out:
+ * RDS no longer creates them, or the rotation function cannot manage their users.
+ */
+interface MajorVersion {
+  /** As RDS names it, and as parameter group families and option groups do: `8.4`, `10.11`, `16`. */
+  readonly major: string;
+  /**
+   * The day RDS standard support of the major ended (an ISO date), for a major that RDS
+   * now creates only under paid Extended Support (`extendedSupport: true`): with Extended
+   * Support disabled, creating the database fails (CreateDBInstance and CreateDBCluster,
+   * `EngineLifecycleSupport`). Absent while standard support lasts.
+   */
+  readonly standardSupportEnded?: string;
+}
+
+/**
  * What the infrastructure knows about each engine RDS runs: one row per engine, read by
  * the {@link Database} construct and by the credential secrets of its users.
  */
@@ -21,11 +37,18 @@ interface EngineTraits {
   readonly logExports: readonly string[];
   /** Log types RDS could export but the database refuses, and why. */
   readonly refusedLogExports?: { readonly logTypes: readonly string[]; readonly reason: string };
-  /** Accepted engine versions; group 1 is the major version, group 2 (MySQL family) the minor. */
+  /** Engine versions RDS accepts: group 1 is the major version, what follows pins a minor version. */
   readonly versionPattern: RegExp;
-  readonly versionExamples: string;
-  /** Oldest `[major, minor]` version whose parameter group can force TLS. */
-  readonly minimumVersion: readonly [number, number];
+  /** A version that pins a minor version, for messages. */
+  readonly minorVersionExample: string;
+  /** The majors a new database may run, newest first. */
+  readonly majorVersions: readonly MajorVersion[];
+  /**
+   * Whether RDS Extended Support exists for the engine, so that its instances and clusters
+   * take `engine_lifecycle_support` (RDS for MariaDB has none: the API applies the setting
+   * to RDS for MySQL and PostgreSQL instances, and to Aurora clusters).
+   */
+  readonly extendedSupport: boolean;
   /** The parameter that refuses connections without TLS, in the (cluster) parameter group. */
   readonly tlsParameter: { readonly name: string; readonly value: string; readonly applyMethod?: "pending-reboot" };
   /** Longest master user name RDS accepts. */
@@ -47,17 +70,47 @@ const MYSQL_LOG_SWITCHES: readonly (readonly [logType: string, variable: string]
  * Aurora documents no masking at all.
  */
 export const AUDIT_EVENTS = "CONNECT,QUERY_DDL";
-const MAJOR_MINOR = /^(\d+)\.(\d+)(?:\.\d+)?$/;
-const MAJOR = /^(\d+)(?:\.(\d+))?$/;
+/** MySQL and MariaDB: `8.4` or `8.4.7`. */
+const MAJOR_MINOR = /^(\d+\.\d+)(?:\.\d+)?$/;
+/** PostgreSQL and Aurora PostgreSQL: `16` or `16.4`. */
+const MAJOR = /^(\d+)(?:\.\d+)?$/;
 
+/**
+ * The PostgreSQL majors that RDS for PostgreSQL and Aurora PostgreSQL both run, newest
+ * first: their two calendars end standard support of a major on the same day.
+ */
+const POSTGRES_MAJORS: readonly MajorVersion[] = [
+  { major: "17" },
+  { major: "16" },
+  { major: "15" },
+  { major: "14" },
+  { major: "13", standardSupportEnded: "2026-02-28" },
+  { major: "12", standardSupportEnded: "2025-02-28" },
+  { major: "11", standardSupportEnded: "2024-02-29" },
+];
+
+/**
+ * The engines, with their major versions as AWS's release calendars gave them on
+ * 2026-12-05 ("Supported MySQL major versions on Amazon RDS", "MariaDB on Amazon RDS
+ * versions", "Release calendar for Amazon RDS for PostgreSQL", and Aurora's own).
+ * Every parameter and option the {@link Database} construct sets exists in each major
+ * listed: `require_secure_transport` (RDS for MySQL 8.4 and lower default it to 0; guide
+ * "Requiring SSL/TLS for all connections to a MySQL DB instance"), `general_log`,
+ * `slow_query_log` and `log_output` (guide "Publishing MySQL logs to Amazon CloudWatch
+ * Logs"), and the `MARIADB_AUDIT_PLUGIN` option with `SERVER_AUDIT_EVENTS` ("Options for
+ * MySQL DB instances": all MySQL 8.4 versions, 8.0.28 and higher; "Options for MariaDB":
+ * 10.3 and higher).
+ */
 export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
   mysql: {
     aurora: false,
     defaultPort: 3306,
     logExports: MYSQL_LOG_EXPORTS,
     versionPattern: MAJOR_MINOR,
-    versionExamples: "8.0 or 8.0.39",
-    minimumVersion: [5, 7],
+    minorVersionExample: "8.4.7",
+    // Not 5.7: the rotation function marks the users it manages with a role, which MySQL has from 8.0.
+    majorVersions: [{ major: "8.4" }, { major: "8.0", standardSupportEnded: "2026-07-31" }],
+    extendedSupport: true,
     // RDS for MySQL and MariaDB instance parameter groups take 0/1; Aurora MySQL takes OFF/ON.
     tlsParameter: { name: "require_secure_transport", value: "1" },
     maxMasterUsernameLength: 16,
@@ -73,8 +126,10 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
         "in clear text to its general and slow query logs",
     },
     versionPattern: MAJOR_MINOR,
-    versionExamples: "10.11 or 10.11.9",
-    minimumVersion: [10, 5],
+    minorVersionExample: "10.11.9",
+    // 10.6 and older are past the end of their support, and RDS for MariaDB has no Extended Support.
+    majorVersions: [{ major: "11.8" }, { major: "11.4" }, { major: "10.11" }],
+    extendedSupport: false,
     tlsParameter: { name: "require_secure_transport", value: "1" },
     maxMasterUsernameLength: 16,
   },
@@ -82,9 +137,11 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     aurora: true,
     defaultPort: 3306,
     logExports: MYSQL_LOG_EXPORTS,
-    versionPattern: /^(\d+)\.(\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?$/,
-    versionExamples: "8.0 or 8.0.mysql_aurora.3.08.0",
-    minimumVersion: [8, 0],
+    versionPattern: /^(\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?$/,
+    minorVersionExample: "8.0.mysql_aurora.3.08.0",
+    // Aurora MySQL version 3. Not version 2 (5.7): no roles, as for MySQL 5.7.
+    majorVersions: [{ major: "8.0" }],
+    extendedSupport: true,
     tlsParameter: { name: "require_secure_transport", value: "ON" },
     maxMasterUsernameLength: 16,
   },
@@ -93,8 +150,9 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     defaultPort: 5432,
     logExports: ["postgresql", "upgrade"],
     versionPattern: MAJOR,
-    versionExamples: "16 or 16.4",
-    minimumVersion: [11, 0],
+    minorVersionExample: "16.4",
+    majorVersions: [{ major: "18" }, ...POSTGRES_MAJORS],
+    extendedSupport: true,
     // Static in RDS for PostgreSQL: RDS refuses the provider's default apply method,
     // "immediate" (and where the value equals the default, reports "pending-reboot",
     // a perpetual diff). The group exists before the instance, which starts with it.
@@ -106,8 +164,9 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     defaultPort: 5432,
     logExports: ["postgresql"],
     versionPattern: MAJOR,
-    versionExamples: "16 or 16.4",
-    minimumVersion: [11, 0],
+    minorVersionExample: "16.4",
+    majorVersions: POSTGRES_MAJORS,
+    extendedSupport: true,
     tlsParameter: { name: "rds.force_ssl", value: "1" },
     maxMasterUsernameLength: 63,
   },
@@ -120,24 +179,46 @@ export function identifierKeyOf(engine: Engine): "dbInstanceIdentifier" | "dbClu
 
 /**
  * The major version of an engine version, as parameter group families and option groups
- * name it: `8.0`, `10.11` (MySQL family, major.minor) or `16` (PostgreSQL family);
- * `undefined` for a version the engine does not accept.
+ * name it (`8.4`, `10.11`, `16`), with what the table knows of it; `undefined` for a
+ * version whose major the table does not list.
  */
-export function engineMajorVersion(engine: Engine, version: string): string | undefined {
-  const traits = ENGINE_TRAITS[engine];
-  const match = traits.versionPattern.exec(version);
-  const major = Number(match?.[1]);
-  const minor = Number(match?.[2] ?? 0);
-  const [minMajor, minMinor] = traits.minimumVersion;
-  if (!match || major < minMajor || (major === minMajor && minor < minMinor)) return undefined;
-  return engineFamily(engine) === "mysql" ? `${major}.${minor}` : `${major}`;
+export function majorVersionOf(engine: Engine, version: string): MajorVersion | undefined {
+  const { versionPattern, majorVersions } = ENGINE_TRAITS[engine];
+  const major = versionPattern.exec(version)?.[1];
+  return majorVersions.find((m) => m.major === major);
 }
 
-/** The versions an engine accepts, in words. */
-export function engineVersionsAllowed(engine: Engine): string {
-  const { versionExamples, minimumVersion } = ENGINE_TRAITS[engine];
-  const [minMajor, minMinor] = minimumVersion;
-  return `a version such as ${versionExamples}, ${minMajor}${engineFamily(engine) === "mysql" ? `.${minMinor}` : ""} or newer`;
+/**
+ * What is wrong with an engine version for `engine`, or `undefined`: a major the table
+ * lists, and past the end of its standard support only with Extended Support, the one way
+ * RDS still creates it.
+ */
+export function engineVersionProblem(engine: Engine, version: string, extendedSupport: boolean): string | undefined {
+  const { majorVersions, minorVersionExample } = ENGINE_TRAITS[engine];
+  const major = majorVersionOf(engine, version);
+  if (major === undefined) {
+    const majors = majorVersions.map((m) => show(m.major)).join(", ");
+    return `is ${show(version)}; allowed for ${engine}: a major version (${majors}) or a minor version of one, such as ${show(minorVersionExample)}`;
+  }
+  if (major.standardSupportEnded !== undefined && !extendedSupport) {
+    const supported = majorVersions.filter((m) => m.standardSupportEnded === undefined).map((m) => show(m.major));
+    return (
+      `is ${show(version)}, past RDS standard support since ${major.standardSupportEnded}: RDS creates it only under ` +
+      `paid Extended Support; allowed for ${engine}: a major in standard support (${supported.join(", ")}), or extendedSupport true`
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The `engine_lifecycle_support` of a DB instance or an Aurora cluster: enrolled in RDS
+ * Extended Support, or not (at the end of standard support RDS then upgrades the major
+ * version instead of billing). `undefined` for an engine without Extended Support, which
+ * does not take the setting.
+ */
+export function engineLifecycleSupport(engine: Engine, extendedSupport: boolean): string | undefined {
+  if (!ENGINE_TRAITS[engine].extendedSupport) return undefined;
+  return extendedSupport ? "open-source-rds-extended-support" : "open-source-rds-extended-support-disabled";
 }
 
 /** Why the engine refuses a log type it does not export, or `undefined` when it exports it. */

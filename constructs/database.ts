@@ -20,8 +20,7 @@ import { createAuroraCluster } from "./database-cluster";
 import {
   AUDIT_EVENTS,
   ENGINE_TRAITS,
-  engineMajorVersion,
-  engineVersionsAllowed,
+  engineVersionProblem,
   identifierKeyOf,
   logExportProblem,
   databaseNameProblem,
@@ -29,6 +28,7 @@ import {
   masterUsernameProblem,
 } from "./database-engines";
 import { createDbInstance } from "./database-instance";
+import { instanceClassProblem } from "./database-instance-classes";
 import {
   DEFAULT_AURORA_INSTANCE_COUNT,
   DEFAULT_STORAGE_GB,
@@ -38,13 +38,12 @@ import {
 import { serviceRole } from "./service-role";
 import { anyString, flag, integer, list, oneOf, text } from "./field-schemas";
 import { settings } from "./settings-schema";
-import { checkValue, parseProps, show } from "./validation";
+import { checkValue, parseProps } from "./validation";
 
 /** Enhanced monitoring intervals RDS accepts, in seconds; 0 turns enhanced monitoring off. */
 export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 const IDENTIFIER_PATTERN = /^[a-z](?:-?[a-z0-9])*$/;
-const INSTANCE_CLASS_PATTERN = /^db\.[a-z0-9-]+\.[a-z0-9]+$/;
 const DATABASE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 /** Characters EC2 accepts in a security group rule description, at most 255. */
 const RULE_DESCRIPTION = text(
@@ -70,13 +69,29 @@ export const DatabasePropsSchema = settings(
     /** Database engine; `aurora-*` engines create an Aurora cluster, the others a DB instance. */
     engine: oneOf(ENGINES),
     /**
-     * Engine version. Give the major version (`8.0`, `10.11`, `16`) so that automatic minor
-     * upgrades cause no drift; a full version (`8.0.39`, `16.4`, `8.0.mysql_aurora.3.08.0`)
-     * pins it. MariaDB needs 10.5 or newer, Aurora MySQL 8.0 or newer, PostgreSQL 11 or newer.
+     * Engine version. Give the major version (`8.4`, `10.11`, `16`) so that automatic minor
+     * upgrades cause no drift; a minor version (`8.4.7`, `16.4`, `8.0.mysql_aurora.3.08.0`)
+     * pins it. The majors allowed are the engine table's (`database-engines.ts`); one past
+     * RDS standard support (MySQL 8.0, say) needs `extendedSupport`.
      */
-    engineVersion: anyString("an engine version such as 8.0"),
-    /** Instance class of the DB instance or of each Aurora instance, e.g. `db.t4g.micro`. */
-    instanceClass: text(INSTANCE_CLASS_PATTERN, "a DB instance class such as db.t4g.micro"),
+    engineVersion: anyString("an engine version such as 8.4"),
+    /**
+     * Whether RDS Extended Support keeps the major version running past the end of its
+     * standard support, billed per vCPU-hour (`engine_lifecycle_support =
+     * open-source-rds-extended-support`), the one way to create a major already past it.
+     * When false, RDS upgrades the database to a supported major version at the end of
+     * standard support instead of billing (`open-source-rds-extended-support-disabled`).
+     * Set on the DB instance or the Aurora cluster when it is created. Not for MariaDB,
+     * which has no Extended Support.
+     * @default false
+     */
+    extendedSupport: v.optional(flag(), false),
+    /**
+     * Instance class of the DB instance or of each Aurora instance, `db.<type>.<size>`, e.g.
+     * `db.t4g.micro`: one RDS offers for the kind of database (`database-instance-classes.ts`;
+     * Aurora takes no general purpose type, and burstable ones only in medium and large).
+     */
+    instanceClass: anyString("a DB instance class such as db.t4g.micro"),
     /**
      * Name of the initial database, which application users get privileges on: a letter,
      * then letters, digits or `_`, at most 63 characters; not one of the server's own
@@ -154,11 +169,21 @@ export const DatabasePropsSchema = settings(
   },
   [
     {
-      fields: ["engine", "engineVersion"],
-      check: ({ engine, engineVersion }, report) => {
-        if (engineMajorVersion(engine, engineVersion) === undefined) {
-          report(["engineVersion"], `is ${show(engineVersion)}; allowed for ${engine}: ${engineVersionsAllowed(engine)}`);
+      fields: ["engine", "engineVersion", "extendedSupport"],
+      check: ({ engine, engineVersion, extendedSupport }, report) => {
+        if (extendedSupport && !ENGINE_TRAITS[engine].extendedSupport) {
+          report(["extendedSupport"], `is true; allowed for ${engine}: false (RDS has no Extended Support for ${engine})`);
+          return;
         }
+        const problem = engineVersionProblem(engine, engineVersion, extendedSupport);
+        if (problem !== undefined) report(["engineVersion"], problem);
+      },
+    },
+    {
+      fields: ["engine", "instanceClass"],
+      check: ({ engine, instanceClass }, report) => {
+        const problem = instanceClassProblem(engine, instanceClass);
+        if (problem !== undefined) report(["instanceClass"], problem);
       },
     },
     {
@@ -245,6 +270,7 @@ export interface DatabaseBuild {
     DbInstanceConfig & RdsClusterConfig,
     | "engine"
     | "engineVersion"
+    | "engineLifecycleSupport"
     | "port"
     | "storageEncrypted"
     | "kmsKeyId"
@@ -399,6 +425,8 @@ export class Database extends Construct {
       sharedWithCluster: {
         engine: settings.engine,
         engineVersion: settings.engineVersion,
+        // Stated, not left to the API's default, which enrols the database in paid Extended Support.
+        engineLifecycleSupport: settings.engineLifecycleSupport,
         port: settings.port,
         storageEncrypted: true,
         kmsKeyId: settings.kmsKeyArn,

@@ -15,9 +15,10 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import * as v from "valibot";
 import { AwsContext } from "./aws-context";
-import { availabilityZone, awsIdentifier, logRetentionDays, regionOfZone } from "./aws-formats";
+import { awsIdentifier, logRetentionDays } from "./aws-formats";
 import { createFlowLogs } from "./network-flow-logs";
 import { CIDR_PATTERN, type SubnetLayout, subnetLayout } from "./network-subnet-layout";
+import { availabilityZoneId, zoneIdRegionPrefix } from "./network-zones";
 import { policyDocument } from "./policy-document";
 import { list, oneOf, text, variantOf } from "./field-schemas";
 import { settings } from "./settings-schema";
@@ -61,14 +62,21 @@ export const NewNetworkPropsSchema = settings(
      * of the NAT gateways. Each subnet must be at least a /28.
      */
     cidrBlock: text(CIDR_PATTERN, "an IPv4 CIDR with a prefix length from 16 to 24, e.g. 10.0.0.0/16"),
-    /** Distinct availability zones of one region, at least two, e.g. `["eu-west-1a", "eu-west-1b"]`. */
-    availabilityZones: list(availabilityZone(), "availability zones", { min: 2 }),
+    /**
+     * Distinct availability zones of one region, at least two, by zone ID, e.g.
+     * `["use1-az1", "use1-az2"]`: one private subnet each (`availability_zone_id`). A zone
+     * ID is the same physical zone in every account, where a zone name (`us-east-1a`) is
+     * not; choose zones where Lambda, the Secrets Manager interface endpoint and the
+     * instance class are offered (`aws ec2 describe-availability-zones` lists the IDs).
+     * use1-az3, which lacks them, is refused.
+     */
+    availabilityZoneIds: list(availabilityZoneId(), "availability zone IDs", { min: 2 }),
     /**
      * With `vpc-endpoint`: how many zones (the first ones listed) get an endpoint
      * interface, from 1 (cheapest) to the number of zones (resilient to a zone outage).
-     * @default the number of availabilityZones
+     * @default the number of availabilityZoneIds
      */
-    endpointZoneCount: v.optional(v.number(allowed("an integer from 1 to the number of availabilityZones"))),
+    endpointZoneCount: v.optional(v.number(allowed("an integer from 1 to the number of availabilityZoneIds"))),
     /**
      * With `nat-gateway`: one NAT gateway shared by every zone, or one per zone (resilient
      * to a zone outage).
@@ -89,30 +97,30 @@ export const NewNetworkPropsSchema = settings(
   },
   [
     {
-      fields: ["availabilityZones"],
-      check: ({ availabilityZones }, report) => {
-        const region = regionOfZone(availabilityZones[0]);
-        availabilityZones.forEach((zone, i) => {
-          if (regionOfZone(zone) !== region) {
+      fields: ["availabilityZoneIds"],
+      check: ({ availabilityZoneIds }, report) => {
+        const prefix = zoneIdRegionPrefix(availabilityZoneIds[0]);
+        availabilityZoneIds.forEach((zone, i) => {
+          if (zoneIdRegionPrefix(zone) !== prefix) {
             report(
-              ["availabilityZones", i],
-              `is ${show(zone)}; allowed: a zone of region ${region}, the region of availabilityZones[0]`,
+              ["availabilityZoneIds", i],
+              `is ${show(zone)}; allowed: a zone of the region of availabilityZoneIds[0], ${prefix}-az<N>`,
             );
           }
         });
       },
     },
     {
-      fields: ["cidrBlock", "availabilityZones"],
-      check: ({ cidrBlock, availabilityZones }, report) => {
-        const planned = subnetLayout(cidrBlock, availabilityZones.length);
+      fields: ["cidrBlock", "availabilityZoneIds"],
+      check: ({ cidrBlock, availabilityZoneIds }, report) => {
+        const planned = subnetLayout(cidrBlock, availabilityZoneIds.length);
         if ("problem" in planned) report(["cidrBlock"], planned.problem);
       },
     },
     {
-      fields: ["secretsManagerAccess", "availabilityZones", "endpointZoneCount", "natGateways"],
-      check: ({ secretsManagerAccess, availabilityZones, endpointZoneCount, natGateways }, report) => {
-        const zones = availabilityZones.length;
+      fields: ["secretsManagerAccess", "availabilityZoneIds", "endpointZoneCount", "natGateways"],
+      check: ({ secretsManagerAccess, availabilityZoneIds, endpointZoneCount, natGateways }, report) => {
+        const zones = availabilityZoneIds.length;
         if (secretsManagerAccess === "vpc-endpoint") {
           if (natGateways !== undefined) {
             report(["natGateways"], 'is set; allowed only with secretsManagerAccess "nat-gateway"');
@@ -221,7 +229,7 @@ export class Network extends Construct {
     let endpointSubnetIds: string[];
     if (props.kind === "new") {
       // The props schema has refused a block too small for the zones.
-      const { layout } = subnetLayout(props.cidrBlock, props.availabilityZones.length) as { layout: SubnetLayout };
+      const { layout } = subnetLayout(props.cidrBlock, props.availabilityZoneIds.length) as { layout: SubnetLayout };
       const vpc = new Vpc(this, "Vpc", {
         cidrBlock: props.cidrBlock,
         enableDnsSupport: true,
@@ -354,7 +362,7 @@ export class Network extends Construct {
    */
   private createSubnets(props: NewNetworkSettings, layout: SubnetLayout): string[] {
     const name = props.namePrefix;
-    const zones = props.availabilityZones;
+    const zones = props.availabilityZoneIds;
     // Adopting the default security group removes all its rules: nothing can use it by accident.
     new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
       vpcId: this.vpcId,
@@ -367,7 +375,7 @@ export class Network extends Construct {
     return zones.map((zone, i) => {
       const subnet = new Subnet(this, `PrivateSubnet${i}`, {
         vpcId: this.vpcId,
-        availabilityZone: zone,
+        availabilityZoneId: zone,
         cidrBlock: layout.privateCidr(i),
         mapPublicIpOnLaunch: false,
         tags: { Name: `${name}-private-${zone}` },
@@ -411,7 +419,7 @@ export class Network extends Construct {
     return zones.map((zone, i) => {
       const subnet = new Subnet(this, `PublicSubnet${i}`, {
         vpcId: this.vpcId,
-        availabilityZone: zone,
+        availabilityZoneId: zone,
         cidrBlock: layout.publicCidr(i),
         mapPublicIpOnLaunch: false,
         tags: { Name: `${name}-public-${zone}` },

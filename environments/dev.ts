@@ -16,7 +16,7 @@ export const dev: EnvironmentConfig = {
   network: {
     kind: "new",
     cidrBlock: "10.10.0.0/16",
-    availabilityZones: ["us-east-1a", "us-east-1b"],
+    availabilityZoneIds: ["use1-az1", "use1-az2"],
     secretsManagerAccess: "vpc-endpoint",
     endpointZoneCount: 1,
     flowLogRetentionDays: 7,
@@ -24,7 +24,7 @@ export const dev: EnvironmentConfig = {
   database: {
     identifier: "mytestdatabaseinstance",
     engine: "mysql",
-    engineVersion: "8.0",
+    engineVersion: "8.4",
     instanceClass: "db.t4g.micro",
     databaseName: "tutorial",
     masterUsername: "adminuser",
@@ -44,6 +44,7 @@ export const dev: EnvironmentConfig = {
       secretName: "tutorials/MyFirstTutorialSecret",
       description: "The secret I created for the first tutorial",
       keys: ["username", "password"],
+      rotation: { kind: "none", reason: "The tutorial example value put by hand: no issuer and no function to rotate it" },
       recoveryWindowDays: 0,
     },
   ],

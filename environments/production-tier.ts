@@ -22,6 +22,11 @@ const PRODUCTION_REQUIREMENTS: readonly TierRequirement[] = [
   { field: "database.backupRetentionDays", accepts: atLeast(7), allowed: "7 to 35" },
   { field: "encryption.kind", accepts: (value) => value !== "aws-managed", allowed: '"customer-managed" or "existing"' },
   { field: "keyValueSecrets.*.recoveryWindowDays", accepts: atLeast(7), allowed: "7 to 30" },
+  {
+    field: "keyValueSecrets.*.rotation",
+    accepts: (value) => value !== undefined,
+    allowed: 'a function that rotates it ({ kind: "function", functionArn, automaticallyAfterDays }) or why not ({ kind: "none", reason })',
+  },
   { field: "databaseUsers.*.recoveryWindowDays", accepts: atLeast(7), allowed: "7 to 30" },
 ];
 

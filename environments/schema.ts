@@ -1,11 +1,12 @@
 import * as v from "valibot";
-import { awsIdentifier, iamRoleName, region, regionOfZone } from "../constructs/aws-formats";
+import { awsIdentifier, iamRoleName, region, regionOfArn } from "../constructs/aws-formats";
 import { DatabasePropsSchema } from "../constructs/database";
 import { DatabaseCredentialSecretPropsSchema } from "../constructs/database-credential-secret";
 import { applicationUsernameProblem } from "../constructs/database-engines";
 import { AwsManagedKeySchema, CustomerManagedKeySchema, ExistingKeySchema } from "../constructs/encryption-key";
 import { KeyValueSecretPropsSchema } from "../constructs/key-value-secret";
 import { ExistingNetworkPropsSchema, NewNetworkPropsSchema } from "../constructs/network";
+import { exampleZoneId, zoneIdPrefix, zoneIdRegionPrefix } from "../constructs/network-zones";
 import { RotationAlertsPropsSchema } from "../constructs/rotation-alerts";
 import { RotationFunctionPropsSchema } from "../constructs/rotation-function";
 import { recoveryWindowDays } from "../constructs/secret-base";
@@ -166,18 +167,39 @@ export const EnvironmentSchema = settings(
   },
   [
     {
-      fields: ["region", "network.availabilityZones.*"],
+      // A zone ID's prefix follows from its region's name (us-east-1: use1-az<N>).
+      fields: ["region", "network.availabilityZoneIds.*"],
       check: ({ region, network }, report) => {
         if (network.kind !== "new") return;
-        network.availabilityZones.forEach((zone, i) => {
-          if (regionOfZone(zone) !== region) {
+        network.availabilityZoneIds.forEach((zone, i) => {
+          if (zoneIdRegionPrefix(zone) !== zoneIdPrefix(region)) {
             report(
-              ["network", "availabilityZones", i],
-              `is ${show(zone)}; allowed: a zone of region ${region}, such as ${region}a`,
+              ["network", "availabilityZoneIds", i],
+              `is ${show(zone)}; allowed: a zone ID of region ${region}, such as ${exampleZoneId(region)}`,
             );
           }
         });
       },
+    },
+    {
+      // Secrets Manager invokes a rotation function in its secret's region; this
+      // environment's own functions refuse every secret but the database users bound to them.
+      fields: ["name", "region", "keyValueSecrets.*.rotation"],
+      check: ({ name, region, keyValueSecrets }, report) =>
+        keyValueSecrets.forEach(({ rotation }, i) => {
+          if (rotation?.kind !== "function") return;
+          const path = ["keyValueSecrets", i, "rotation", "functionArn"];
+          const functionName = rotation.functionArn.split(":")[6];
+          if (regionOfArn(rotation.functionArn) !== region) {
+            report(path, `is a function of ${regionOfArn(rotation.functionArn)}; allowed: a function of ${region}, the environment's region`);
+          } else if (ROTATION_STRATEGIES.some((strategy) => rotationFunctionName(name, strategy) === functionName)) {
+            report(
+              path,
+              `is the ARN of ${functionName}, this environment's rotation function for database users, which refuses any other secret; ` +
+                "allowed: a function that rotates this secret",
+            );
+          }
+        }),
     },
     {
       // Secrets Manager names are unique in an account and region.

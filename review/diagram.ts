@@ -6,7 +6,7 @@
  * diagram changes with the stack and dev and prod can be compared at a glance.
  */
 import { plural } from "./markdown";
-import { block, list, mentions, resolve, resourcesOfType, type Located, type StackJson } from "./terraform-json";
+import { block, list, mentions, resolve, resourcesOfType, type Located, type StackJson, zoneOfSubnet, zoneOfSubnetId } from "./terraform-json";
 
 /** The Mermaid source (without the fence). */
 export function diagram(stack: StackJson): string {
@@ -83,7 +83,7 @@ export function diagram(stack: StackJson): string {
 /** `VPC dev · 10.10.0.0/16` with the zones of its subnets, or the existing VPC's id. */
 function vpcLabel(stack: StackJson): string[] {
   const vpc = resourcesOfType(stack, "aws_vpc")[0];
-  const zones = [...new Set(resourcesOfType(stack, "aws_subnet").map((s) => String(s.resource.availability_zone)))];
+  const zones = [...new Set(resourcesOfType(stack, "aws_subnet").map((s) => zoneOfSubnet(s.resource)))];
   if (!vpc) {
     const group = resourcesOfType(stack, "aws_security_group")[0];
     return [`existing VPC ${String(group?.resource.vpc_id ?? "")}`];
@@ -118,7 +118,7 @@ function usesGroup(target: Located, group: unknown, stack: StackJson): boolean {
 
 function zones(subnetIds: unknown, stack: StackJson): string {
   return list(subnetIds)
-    .map((subnetId) => String(resolve(stack, subnetId)?.resource.availability_zone ?? "existing subnet"))
+    .map((subnetId) => zoneOfSubnetId(stack, subnetId) ?? "existing subnet")
     .join(" · ");
 }
 

@@ -4,7 +4,7 @@
  * recovery windows... The review page shows those whose values are not the same everywhere.
  */
 import { plural } from "./markdown";
-import { block, booleanOf, list, numberOf, resolve, resourcesOfType, type Resource, type StackJson } from "./terraform-json";
+import { block, booleanOf, list, numberOf, resourcesOfType, type Resource, type StackJson, zoneOfSubnet, zoneOfSubnetId } from "./terraform-json";
 
 /** One setting: its label and how to read it from a stack. */
 interface Fact {
@@ -26,7 +26,7 @@ const FACTS: readonly Fact[] = [
   },
   {
     label: "Availability Zones",
-    value: (stack) => distinct(resourcesOfType(stack, "aws_subnet").map((s) => String(s.resource.availability_zone))) || "existing subnets",
+    value: (stack) => distinct(resourcesOfType(stack, "aws_subnet").map((s) => zoneOfSubnet(s.resource))) || "existing subnets",
   },
   { label: "Path to Secrets Manager", value: secretsManagerPath },
   { label: "Database engine", value: (stack) => on(databases(stack), (db) => `${String(db.engine)} ${String(db.engine_version)}`) },
@@ -108,10 +108,7 @@ function secretsManagerPath(stack: StackJson): string {
   if (natGateways > 0) return `${plural(natGateways, "NAT gateway")} and an internet gateway`;
   const endpoint = resourcesOfType(stack, "aws_vpc_endpoint").find((e) => String(e.resource.service_name).endsWith(".secretsmanager"));
   if (!endpoint) return "outside the stack";
-  const zones = list(endpoint.resource.subnet_ids).map((id) => {
-    const subnet = resolve(stack, id);
-    return subnet ? String(subnet.resource.availability_zone) : String(id);
-  });
+  const zones = list(endpoint.resource.subnet_ids).map((id) => zoneOfSubnetId(stack, id) ?? String(id));
   return `interface endpoint in ${plural(zones.length, "zone")} (${zones.join(", ")})`;
 }
 

@@ -14,6 +14,8 @@ import {
   type Located,
   type Resource,
   type StackJson,
+  zoneOfSubnet,
+  zoneOfSubnetId,
 } from "./terraform-json";
 import { plural } from "./markdown";
 
@@ -48,7 +50,7 @@ const KINDS: readonly Kind[] = [
     type: "aws_subnet",
     kind: "Private subnet",
     name: (r) => tagName(r),
-    details: ({ resource }) => `${String(resource.availability_zone)}, ${String(resource.cidr_block)}`,
+    details: ({ resource }) => `${zoneOfSubnet(resource)}, ${String(resource.cidr_block)}`,
   },
   {
     type: "aws_vpc_endpoint",
@@ -154,9 +156,10 @@ function databaseDetails(db: Resource): string {
 function secretDetails(self: Located, stack: StackJson): string {
   const rotation = referencing(stack, "aws_secretsmanager_secret_rotation", "secret_id", self)[0]?.resource;
   const rotatedBy = rotation && resolve(stack, rotation.rotation_lambda_arn);
+  // A key/value secret's function is deployed elsewhere: the stack has only its ARN.
   const what = rotatedBy
     ? `database credentials, rotated by ${String(rotatedBy.resource.function_name)} ${schedule(rotation)}`
-    : "key/value, value put by hand";
+    : `key/value, value put by hand, ${rotation ? `rotated by ${String(rotation.rotation_lambda_arn).split(":")[6]} ${schedule(rotation)}` : "not rotated"}`;
   const key = self.resource.kms_key_id === undefined ? "aws/secretsmanager key" : "customer-managed key";
   return `${what}; ${key}; recovery window ${plural(numberOf(self.resource.recovery_window_in_days) ?? 30, "day")}`;
 }
@@ -181,13 +184,11 @@ function serviceOf(endpoint: Resource): string {
   return String(endpoint.service_name).split(".").pop() ?? "";
 }
 
-/** `us-east-1a, us-east-1b` for subnet references; subnets outside the stack are counted. */
+/** `use1-az1, use1-az2` for subnet references; subnets outside the stack are counted. */
 function zonesOf(subnetIds: unknown, stack: StackJson): string {
-  const zones = list(subnetIds).map((id) => {
-    const subnet = resolve(stack, id);
-    return subnet?.type === "aws_subnet" ? String(subnet.resource.availability_zone) : "an existing subnet";
-  });
-  return zones.join(", ");
+  return list(subnetIds)
+    .map((id) => zoneOfSubnetId(stack, id) ?? "an existing subnet")
+    .join(", ");
 }
 
 function tagName(resource: Resource): string {

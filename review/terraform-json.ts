@@ -98,6 +98,17 @@ export function resolve(stack: StackJson, value: unknown): Located | undefined {
   return resource ? { type, name, address: `${type}.${name}`, resource } : undefined;
 }
 
+/** The zone of an `aws_subnet`: its zone ID (`use1-az1`), or its zone name for a subnet placed by name. */
+export function zoneOfSubnet(subnet: Resource): string {
+  return String(subnet.availability_zone_id ?? subnet.availability_zone);
+}
+
+/** The zone of the stack's subnet that a reference such as `${aws_subnet.X.id}` points to; `undefined` for any other subnet. */
+export function zoneOfSubnetId(stack: StackJson, subnetId: unknown): string | undefined {
+  const subnet = resolve(stack, subnetId);
+  return subnet?.type === "aws_subnet" ? zoneOfSubnet(subnet.resource) : undefined;
+}
+
 /** A literal number, or a numeric string such as `"30"`; `undefined` for expressions and missing values. */
 export function numberOf(value: unknown): number | undefined {
   if (typeof value === "number") return value;

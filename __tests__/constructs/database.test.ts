@@ -24,7 +24,7 @@ function databaseProps(overrides: Partial<DatabaseProps> = {}): DatabaseProps {
   return {
     identifier: "mytestdatabaseinstance",
     engine: "mysql",
-    engineVersion: "8.0",
+    engineVersion: "8.4",
     instanceClass: "db.t4g.micro",
     databaseName: "app",
     masterUsername: "adminuser",
@@ -46,7 +46,9 @@ function build(overrides: Partial<DatabaseProps> = {}, configure: (database: Dat
   return { database, ...synthesize(stack) };
 }
 
-const AURORA = { auroraInstanceCount: 2, multiAz: true } as const;
+/** Aurora's smallest class: it offers no micro or small burstable instance. */
+const AURORA_CLASS = { instanceClass: "db.t4g.medium" } as const;
+const AURORA = { auroraInstanceCount: 2, multiAz: true, ...AURORA_CLASS } as const;
 
 /** The DB instance, or the cluster and its instances, of a synthesized database. */
 function engineResources(json: SynthesizedStack) {
@@ -58,7 +60,7 @@ function engineResources(json: SynthesizedStack) {
 
 describe("Database", () => {
   describe.each<[Engine, Partial<DatabaseProps>]>([
-    ["mysql", { engineVersion: "8.0" }],
+    ["mysql", { engineVersion: "8.4" }],
     ["mariadb", { engineVersion: "10.11" }],
     ["postgres", { engineVersion: "16" }],
     ["aurora-mysql", { engineVersion: "8.0.mysql_aurora.3.08.0", ...AURORA }],
@@ -111,6 +113,17 @@ describe("Database", () => {
       expect(resources(json, "aws_vpc_security_group_ingress_rule")).toHaveLength(0);
     });
 
+    it("states its engine lifecycle support: out of paid Extended Support, where the engine has one", () => {
+      // The API's default, when the attribute is left out, enrols the database in Extended Support.
+      expect(storage[0].engine_lifecycle_support).toBe(
+        engine === "mariadb" ? undefined : "open-source-rds-extended-support-disabled",
+      );
+      // Aurora's instances take it from their cluster.
+      for (const instance of resources(json, "aws_rds_cluster_instance")) {
+        expect(instance).not.toHaveProperty("engine_lifecycle_support");
+      }
+    });
+
     it("rotates the master secret every 7 days with managed rotation", () => {
       expect(resources(json, "aws_secretsmanager_secret_rotation")).toHaveLength(1);
       expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
@@ -134,7 +147,7 @@ describe("Database", () => {
   >([
     [
       "mysql",
-      { engineVersion: "8.0.39" },
+      { engineVersion: "8.0.39", extendedSupport: true },
       DbParameterGroup,
       "mysql8.0",
       { name: "require_secure_transport", value: "1" },
@@ -163,14 +176,14 @@ describe("Database", () => {
     ],
     [
       "aurora-mysql",
-      { engineVersion: "8.0" },
+      { engineVersion: "8.0", ...AURORA_CLASS },
       RdsClusterParameterGroup,
       "aurora-mysql8.0",
       { name: "require_secure_transport", value: "ON" },
     ],
     [
       "aurora-postgresql",
-      { engineVersion: "15.6" },
+      { engineVersion: "15.6", ...AURORA_CLASS },
       RdsClusterParameterGroup,
       "aurora-postgresql15",
       { name: "rds.force_ssl", value: "1" },
@@ -190,13 +203,27 @@ describe("Database", () => {
     });
   });
 
+  it.each<[Engine, Partial<DatabaseProps>]>([
+    ["mysql", { engineVersion: "8.0" }],
+    ["postgres", { engineVersion: "13" }],
+    ["aurora-postgresql", { engineVersion: "12", ...AURORA }],
+  ])("runs %s %j, past standard support, when the database opts in to Extended Support", (engine, overrides) => {
+    const { json } = build({ engine, ...overrides, extendedSupport: true });
+    const { storage } = engineResources(json);
+    expect(storage).toHaveLength(1);
+    expect(storage[0]).toMatchObject({
+      engine_version: overrides.engineVersion,
+      engine_lifecycle_support: "open-source-rds-extended-support",
+    });
+  });
+
   describe("DB instance", () => {
     it("maps the props onto the instance", () => {
       const { database, synthesized, json } = build({ maxAllocatedStorageGb: 100, multiAz: true, iamAuthentication: true });
       expect(resources(json, "aws_db_instance")).toHaveLength(1);
       expect(synthesized).toHaveResourceWithProperties(DbInstance, {
         identifier: "mytestdatabaseinstance",
-        engine_version: "8.0",
+        engine_version: "8.4",
         instance_class: "db.t4g.micro",
         db_name: "app",
         username: "adminuser",
@@ -262,6 +289,7 @@ describe("Database", () => {
       const { database, synthesized, json } = build({
         engine: "aurora-postgresql",
         engineVersion: "16",
+        ...AURORA_CLASS,
         auroraInstanceCount: 3,
         multiAz: true,
         kmsKeyArn: KEY_ARN,
@@ -281,7 +309,7 @@ describe("Database", () => {
       for (const instance of instances) {
         expect(instance).toMatchObject({
           cluster_identifier: referenceTo(json, "aws_rds_cluster", 0, "cluster_identifier"),
-          instance_class: "db.t4g.micro",
+          instance_class: "db.t4g.medium",
           engine: "aurora-postgresql",
         });
       }
@@ -293,7 +321,7 @@ describe("Database", () => {
     });
 
     it("has one instance by default", () => {
-      const { json } = build({ engine: "aurora-mysql", engineVersion: "8.0" });
+      const { json } = build({ engine: "aurora-mysql", engineVersion: "8.0", ...AURORA_CLASS });
       expect(resources(json, "aws_rds_cluster_instance")).toHaveLength(1);
     });
   });
@@ -320,7 +348,7 @@ describe("Database", () => {
     });
 
     it("pre-creates the cluster log groups, kept 30 days by default", () => {
-      const { json } = build({ engine: "aurora-mysql", engineVersion: "8.0", logExports: ["slowquery"] });
+      const { json } = build({ engine: "aurora-mysql", engineVersion: "8.0", logExports: ["slowquery"], ...AURORA_CLASS });
       expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({
         name: "/aws/rds/cluster/mytestdatabaseinstance/slowquery",
         retention_in_days: 30,
@@ -372,7 +400,7 @@ describe("Database", () => {
       ],
       [
         "the Aurora PostgreSQL log",
-        { engine: "aurora-postgresql", engineVersion: "16", logExports: ["postgresql"] },
+        { engine: "aurora-postgresql", engineVersion: "16", logExports: ["postgresql"], ...AURORA_CLASS },
         "aws_rds_cluster_parameter_group",
       ],
     ])("sets nothing but TLS for %s, which the engine always writes", (_, overrides, groupType) => {
@@ -382,7 +410,7 @@ describe("Database", () => {
     });
 
     it("sets the logs and Advanced Auditing up in the Aurora MySQL cluster parameter group", () => {
-      const { json } = build({ engine: "aurora-mysql", engineVersion: "8.0", logExports: ["audit", "general"] });
+      const { json } = build({ engine: "aurora-mysql", engineVersion: "8.0", logExports: ["audit", "general"], ...AURORA_CLASS });
       expect(onlyResource(json, "aws_rds_cluster_parameter_group").parameter).toEqual([
         { name: "require_secure_transport", value: "ON" },
         { name: "general_log", value: "1" },
@@ -394,7 +422,7 @@ describe("Database", () => {
     });
 
     it.each<[Engine, string, string]>([
-      ["mysql", "8.0.39", "8.0"],
+      ["mysql", "8.4.7", "8.4"],
       ["mariadb", "10.11", "10.11"],
     ])("gives %s %s the audit plugin in an option group for major version %s", (engine, engineVersion, major) => {
       const { json } = build({ engine, engineVersion, logExports: ["audit", "error"] });
@@ -435,9 +463,9 @@ describe("Database", () => {
         return String(setting?.value).split(",");
       };
       for (const overrides of [
-        { engine: "mysql", engineVersion: "8.0" },
+        { engine: "mysql", engineVersion: "8.4" },
         { engine: "mariadb", engineVersion: "10.11" },
-        { engine: "aurora-mysql", engineVersion: "8.0" },
+        { engine: "aurora-mysql", engineVersion: "8.0", ...AURORA_CLASS },
       ] as const) {
         expect(events(overrides)).toEqual(AUDIT_EVENTS);
       }
@@ -520,24 +548,51 @@ describe("Database", () => {
         'engine is "oracle-ee"; allowed: "mysql", "mariadb", "aurora-mysql", "postgres", "aurora-postgresql"',
       ],
       [
+        "a PostgreSQL version with MySQL, which passed synth before the engine table had majors",
+        { engineVersion: "15.4" },
+        'engineVersion is "15.4"; allowed for mysql: a major version ("8.4", "8.0") or a minor version of one, such as "8.4.7"',
+      ],
+      [
         "a MySQL version without a minor version",
         { engineVersion: "8" },
-        'engineVersion is "8"; allowed for mysql: a version such as 8.0 or 8.0.39, 5.7 or newer',
+        'engineVersion is "8"; allowed for mysql: a major version ("8.4", "8.0") or a minor version of one, such as "8.4.7"',
+      ],
+      [
+        "MySQL 5.7, whose users the rotation function cannot mark (no roles)",
+        { engineVersion: "5.7.44", extendedSupport: true },
+        'engineVersion is "5.7.44"; allowed for mysql: a major version ("8.4", "8.0") or a minor version of one, such as "8.4.7"',
+      ],
+      [
+        "MySQL 8.0 without Extended Support, which RDS refuses to create past standard support",
+        { engineVersion: "8.0" },
+        'engineVersion is "8.0", past RDS standard support since 2026-07-31: RDS creates it only under paid Extended Support; ' +
+          'allowed for mysql: a major in standard support ("8.4"), or extendedSupport true',
+      ],
+      [
+        "PostgreSQL 12 without Extended Support",
+        { engine: "postgres", engineVersion: "12.22" },
+        'engineVersion is "12.22", past RDS standard support since 2025-02-28: RDS creates it only under paid Extended Support; ' +
+          'allowed for postgres: a major in standard support ("18", "17", "16", "15", "14"), or extendedSupport true',
       ],
       [
         "a PostgreSQL version with three parts",
         { engine: "postgres", engineVersion: "16.4.1" },
-        'engineVersion is "16.4.1"; allowed for postgres: a version such as 16 or 16.4, 11 or newer',
+        'engineVersion is "16.4.1"; allowed for postgres: a major version ("18", "17", "16", "15", "14", "13", "12", "11") or a minor version of one, such as "16.4"',
       ],
       [
-        "a MariaDB version without require_secure_transport",
-        { engine: "mariadb", engineVersion: "10.4" },
-        'engineVersion is "10.4"; allowed for mariadb: a version such as 10.11 or 10.11.9, 10.5 or newer',
+        "a MariaDB version past its support",
+        { engine: "mariadb", engineVersion: "10.6" },
+        'engineVersion is "10.6"; allowed for mariadb: a major version ("11.8", "11.4", "10.11") or a minor version of one, such as "10.11.9"',
+      ],
+      [
+        "Extended Support for MariaDB, which has none",
+        { engine: "mariadb", engineVersion: "10.11", extendedSupport: true },
+        "extendedSupport is true; allowed for mariadb: false (RDS has no Extended Support for mariadb)",
       ],
       [
         "an Aurora MySQL 2 version",
-        { engine: "aurora-mysql", engineVersion: "5.7.mysql_aurora.2.11.2" },
-        "allowed for aurora-mysql: a version such as 8.0 or 8.0.mysql_aurora.3.08.0, 8.0 or newer",
+        { engine: "aurora-mysql", engineVersion: "5.7.mysql_aurora.2.11.2", ...AURORA_CLASS },
+        'engineVersion is "5.7.mysql_aurora.2.11.2"; allowed for aurora-mysql: a major version ("8.0") or a minor version of one, such as "8.0.mysql_aurora.3.08.0"',
       ],
       ["a named version", { engineVersion: "latest" }, 'engineVersion is "latest"'],
       ["an upper-case identifier", { identifier: "MyDb" }, 'identifier is "MyDb"; allowed: a lower-case letter'],
@@ -550,7 +605,7 @@ describe("Database", () => {
       ],
       [
         "an identifier too long for Aurora",
-        { identifier: "a".repeat(61), engine: "aurora-mysql", engineVersion: "8.0" },
+        { identifier: "a".repeat(61), engine: "aurora-mysql", engineVersion: "8.0", ...AURORA_CLASS },
         "identifier is 61 characters long; allowed: at most 60",
       ],
       [
@@ -559,9 +614,32 @@ describe("Database", () => {
         "identifier is 50 characters long; allowed: at most 49",
       ],
       [
-        "a malformed instance class",
+        "a misspelt instance size, which passed synth before the class table",
+        { instanceClass: "db.t4g.mirco" },
+        'instanceClass is "db.t4g.mirco"; allowed: a size of db.t4g: micro, small, medium, large, xlarge, 2xlarge; did you mean "db.t4g.micro"?',
+      ],
+      [
+        "an instance class without its db. prefix",
         { instanceClass: "t4g.micro" },
-        'instanceClass is "t4g.micro"; allowed: a DB instance class',
+        'instanceClass is "t4g.micro"; allowed: db.<type>.<size> with a type of mysql: t3, t4g, m5, m5d, m6g, m6gd, m6i, m6id, m6idn, m6in, ' +
+          'm7g, m7i, m8g, r5, r5b, r5d, r6g, r6gd, r6i, r6id, r6idn, r6in, r7g, r7i, r8g, x2g; did you mean "db.t4g.micro"?',
+      ],
+      [
+        "an instance class type RDS does not have, far from any",
+        { instanceClass: "db.p5.48xlarge" },
+        'instanceClass is "db.p5.48xlarge"; allowed: db.<type>.<size> with a type of mysql: t3, t4g, m5, m5d, m6g, m6gd, m6i, m6id, m6idn, ' +
+          "m6in, m7g, m7i, m8g, r5, r5b, r5d, r6g, r6gd, r6i, r6id, r6idn, r6in, r7g, r7i, r8g, x2g",
+      ],
+      [
+        "a micro instance for Aurora, whose burstable classes start at medium",
+        { engine: "aurora-postgresql", engineVersion: "16", instanceClass: "db.t4g.micro" },
+        'instanceClass is "db.t4g.micro"; allowed: a size of db.t4g: medium, large',
+      ],
+      [
+        "a general purpose class for Aurora, which has none",
+        { engine: "aurora-mysql", engineVersion: "8.0", instanceClass: "db.m7g.large" },
+        'instanceClass is "db.m7g.large"; allowed: db.<type>.<size> with a type of aurora-mysql: t3, t4g, r5, r6g, r6gd, r6i, r6id, r7g, r7i, r8g, x2g; ' +
+          'did you mean "db.r7g.large"?',
       ],
       [
         "a database name starting with a digit",
@@ -597,12 +675,12 @@ describe("Database", () => {
       ],
       [
         "storage for Aurora",
-        { engine: "aurora-mysql", engineVersion: "8.0", allocatedStorageGb: 20 },
+        { engine: "aurora-mysql", engineVersion: "8.0", allocatedStorageGb: 20, ...AURORA_CLASS },
         "allocatedStorageGb is set; allowed only for mysql, mariadb and postgres",
       ],
       [
         "a storage bound for Aurora",
-        { engine: "aurora-postgresql", engineVersion: "16", maxAllocatedStorageGb: 100 },
+        { engine: "aurora-postgresql", engineVersion: "16", maxAllocatedStorageGb: 100, ...AURORA_CLASS },
         "maxAllocatedStorageGb is set; allowed only for mysql, mariadb and postgres",
       ],
       [
@@ -612,12 +690,12 @@ describe("Database", () => {
       ],
       [
         "no Aurora instance",
-        { engine: "aurora-mysql", engineVersion: "8.0", auroraInstanceCount: 0 },
+        { engine: "aurora-mysql", engineVersion: "8.0", auroraInstanceCount: 0, ...AURORA_CLASS },
         "auroraInstanceCount is 0; allowed: an integer from 1 to 16",
       ],
       [
         "a Multi-AZ Aurora cluster with one instance",
-        { engine: "aurora-mysql", engineVersion: "8.0", multiAz: true },
+        { engine: "aurora-mysql", engineVersion: "8.0", multiAz: true, ...AURORA_CLASS },
         "auroraInstanceCount is 1 with multiAz; allowed: at least 2",
       ],
       ["no backups", { backupRetentionDays: 0 }, "backupRetentionDays is 0; allowed: an integer from 1 to 35"],
@@ -633,7 +711,7 @@ describe("Database", () => {
       ],
       [
         "the upgrade log for Aurora PostgreSQL",
-        { engine: "aurora-postgresql", engineVersion: "16", logExports: ["upgrade"] },
+        { engine: "aurora-postgresql", engineVersion: "16", logExports: ["upgrade"], ...AURORA_CLASS },
         'logExports[0] is "upgrade"; allowed: "postgresql"',
       ],
       [

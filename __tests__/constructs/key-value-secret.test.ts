@@ -1,5 +1,6 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Token } from "cdktf";
 import { KeyValueSecret, type KeyValueSecretProps } from "../../constructs/key-value-secret";
@@ -14,6 +15,7 @@ const TUTORIAL: KeyValueSecretProps = {
 };
 const READER = "arn:aws:iam::111122223333:role/tutorial-app";
 const REPLICA_KEY = "arn:aws:kms:eu-central-1:111122223333:key/99999999-8888-7777-6666-555555555555";
+const ROTATOR = "arn:aws:lambda:eu-west-1:111122223333:function:tutorial-api-key-rotation";
 
 function synth(overrides: Partial<KeyValueSecretProps> = {}): Synthesized {
   const stack = testStack();
@@ -112,6 +114,42 @@ describe("KeyValueSecret", () => {
     expect(Token.isUnresolved(policy.policyArn)).toBe(true);
   });
 
+  describe("rotation", () => {
+    test("by a function of yours every N days, from the schedule on: the value is put by hand after the apply", () => {
+      const { synthesized, json } = synth({ rotation: { kind: "function", functionArn: ROTATOR, automaticallyAfterDays: 30 } });
+      expect(onlyResource(json, "aws_secretsmanager_secret_rotation")).toEqual({
+        secret_id: referenceTo(json, "aws_secretsmanager_secret", 0, "id"),
+        rotation_lambda_arn: ROTATOR,
+        rotation_rules: { automatically_after_days: 30 },
+        rotate_immediately: false,
+      });
+      expect(synthesized).not.toHaveResourceWithProperties(SecretsmanagerSecret, { tags: { RotationExemption: expect.anything() } });
+    });
+
+    test("on a schedule expression, within a window", () => {
+      const rotation = { kind: "function", functionArn: `${ROTATOR}:live`, scheduleExpression: "cron(0 4 ? * SUN *)", duration: "2h" } as const;
+      expect(synth({ rotation }).synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
+        rotation_lambda_arn: `${ROTATOR}:live`,
+        rotation_rules: { schedule_expression: "cron(0 4 ? * SUN *)", duration: "2h" },
+      });
+    });
+
+    test("none, with the reason recorded in the secret's RotationExemption tag", () => {
+      const { synthesized, json } = synth({ rotation: { kind: "none", reason: "Issued by the payment provider: replaced by hand" } });
+      expect(onlyResource(json, "aws_secretsmanager_secret").tags).toEqual({
+        ExpectedKeys: "username password",
+        RotationExemption: "Issued by the payment provider: replaced by hand",
+      });
+      expect(synthesized).not.toHaveResource(SecretsmanagerSecretRotation);
+    });
+
+    test("none by default, without a reason", () => {
+      const { synthesized, json } = synth();
+      expect(synthesized).not.toHaveResource(SecretsmanagerSecretRotation);
+      expect(onlyResource(json, "aws_secretsmanager_secret").tags).toEqual({ ExpectedKeys: "username password" });
+    });
+  });
+
   test("exposes its name and ARN", () => {
     const secret = new KeyValueSecret(testStack(), "Tutorial", TUTORIAL);
     expect(secret.secretName).toBe("tutorials/MyFirstTutorialSecret");
@@ -159,6 +197,41 @@ describe("KeyValueSecret", () => {
       ],
       ["readerRoleArns", { readerRoleArns: ["tutorial-app"] }, /^readerRoleArns\[0\] is "tutorial-app"; allowed: an IAM role, user or account root ARN/],
       ["readerRoleArns", { readerRoleArns: [READER, READER] }, /^readerRoleArns lists .* twice; allowed: distinct values$/],
+      [
+        "rotation",
+        { rotation: { kind: "lambda", functionArn: ROTATOR } as never },
+        /^rotation\.kind is "lambda"; allowed: "function", "none"$/,
+      ],
+      [
+        "rotation",
+        { rotation: { kind: "function", functionArn: "tutorial-api-key-rotation", automaticallyAfterDays: 30 } },
+        /^rotation\.functionArn is "tutorial-api-key-rotation"; allowed: a Lambda function ARN, arn:<partition>:lambda:<region>:<account>:function:<name>$/,
+      ],
+      [
+        "rotation",
+        { rotation: { kind: "function", functionArn: ROTATOR } },
+        /^rotation sets neither automaticallyAfterDays nor scheduleExpression; allowed: exactly one of them$/,
+      ],
+      [
+        "rotation",
+        { rotation: { kind: "function", functionArn: ROTATOR, automaticallyAfterDays: 30, duration: "2h" } },
+        /^rotation\.duration is set with automaticallyAfterDays; allowed: only with scheduleExpression$/,
+      ],
+      [
+        "rotation",
+        { rotation: { kind: "none", reason: "Issued by the vendor, who has no API" } },
+        /^rotation\.reason is "Issued by the vendor, who has no API"; allowed: 1 to 256 letters, digits, spaces or _\.:\/=\+-@ \(a tag value\)$/,
+      ],
+      [
+        "rotation",
+        { rotation: { kind: "none", reason: "r".repeat(257) } },
+        /^rotation\.reason is "r{257}"; allowed: 1 to 256 letters/,
+      ],
+      [
+        "rotation",
+        { rotation: { kind: "none", reason: "Set by hand", functionArn: ROTATOR } as never },
+        /^rotation\.functionArn is not a setting; allowed: kind, reason$/,
+      ],
     ])("rejects an invalid %s", (_field, overrides, message) => {
       expect(() => synth(overrides)).toThrow(message);
     });

@@ -20,7 +20,7 @@ import {
   testStack,
 } from "./test-stack";
 
-const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+const ZONES = ["euw1-az1", "euw1-az2", "euw1-az3"];
 const CLIENT_SG = "sg-0123456789abcdef0";
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -29,7 +29,7 @@ function newNetwork(overrides: Partial<NewNetworkProps> = {}): NewNetworkProps {
     kind: "new",
     namePrefix: "dev",
     cidrBlock: "10.0.0.0/16",
-    availabilityZones: ZONES,
+    availabilityZoneIds: ZONES,
     secretsManagerAccess: "vpc-endpoint",
     ...overrides,
   };
@@ -140,11 +140,14 @@ describe("Network", () => {
       const { network, synthesized, json } = build(newNetwork());
       expect(synthesized).not.toHaveResourceWithProperties(Subnet, { map_public_ip_on_launch: true });
       const subnets = resources(json, "aws_subnet");
-      expect(subnets.map((s) => [s.availability_zone, s.cidr_block, s.map_public_ip_on_launch])).toEqual([
-        ["eu-west-1a", "10.0.0.0/19", false],
-        ["eu-west-1b", "10.0.32.0/19", false],
-        ["eu-west-1c", "10.0.64.0/19", false],
+      // By zone ID, the same physical zone in every account; never by zone name.
+      expect(subnets.map((s) => [s.availability_zone_id, s.cidr_block, s.map_public_ip_on_launch])).toEqual([
+        ["euw1-az1", "10.0.0.0/19", false],
+        ["euw1-az2", "10.0.32.0/19", false],
+        ["euw1-az3", "10.0.64.0/19", false],
       ]);
+      for (const subnet of subnets) expect(subnet).not.toHaveProperty("availability_zone");
+      expect(subnets.map((s) => s.tags.Name)).toEqual(ZONES.map((zone) => `dev-private-${zone}`));
       expect(network.privateSubnetIds).toHaveLength(3);
       const associations = resources(json, "aws_route_table_association");
       expect(associations.map((a) => [a.subnet_id, a.route_table_id])).toEqual(
@@ -153,7 +156,7 @@ describe("Network", () => {
     });
 
     it("sizes the subnets to the zone count", () => {
-      const { json } = build(newNetwork({ cidrBlock: "192.168.4.0/24", availabilityZones: ZONES.slice(0, 2) }));
+      const { json } = build(newNetwork({ cidrBlock: "192.168.4.0/24", availabilityZoneIds: ZONES.slice(0, 2) }));
       expect(resources(json, "aws_subnet").map((s) => s.cidr_block)).toEqual(["192.168.4.0/26", "192.168.4.64/26"]);
     });
 
@@ -256,7 +259,7 @@ describe("Network", () => {
         expect(onlyResource(json, "aws_eip").domain).toBe("vpc");
         expect(natGateway.allocation_id).toBe(referenceTo(json, "aws_eip", 0, "allocation_id"));
         const publicSubnet = resources(json, "aws_subnet")[3];
-        expect(publicSubnet).toMatchObject({ cidr_block: "10.0.128.0/19", availability_zone: "eu-west-1a" });
+        expect(publicSubnet).toMatchObject({ cidr_block: "10.0.128.0/19", availability_zone_id: "euw1-az1" });
         expect(natGateway.subnet_id).toBe(referenceTo(json, "aws_subnet", 3, "id"));
 
         const routes = resources(json, "aws_route");
@@ -412,19 +415,35 @@ describe("Network", () => {
       ],
       [
         "fewer than two zones",
-        newNetwork({ availabilityZones: ["eu-west-1a"] }),
-        "availabilityZones has 1 item(s); allowed: at least 2",
+        newNetwork({ availabilityZoneIds: ["euw1-az1"] }),
+        "availabilityZoneIds has 1 item(s); allowed: at least 2",
       ],
       [
         "a repeated zone",
-        newNetwork({ availabilityZones: ["eu-west-1a", "eu-west-1a"] }),
-        'availabilityZones lists "eu-west-1a" twice',
+        newNetwork({ availabilityZoneIds: ["euw1-az1", "euw1-az1"] }),
+        'availabilityZoneIds lists "euw1-az1" twice',
       ],
-      ["a malformed zone", newNetwork({ availabilityZones: ["eu-west-1a", "west"] }), 'availabilityZones[1] is "west"'],
+      [
+        "a malformed zone",
+        newNetwork({ availabilityZoneIds: ["euw1-az1", "west"] }),
+        `availabilityZoneIds[1] is "west"; allowed: an availability zone ID such as use1-az1 (aws ec2 describe-availability-zones lists each zone's ID)`,
+      ],
+      [
+        "a zone name, which is a different zone in each account",
+        newNetwork({ availabilityZoneIds: ["euw1-az1", "eu-west-1b"] }),
+        'availabilityZoneIds[1] is "eu-west-1b", a zone name, which each account maps to a zone of its own; ' +
+          "allowed: an availability zone ID such as use1-az1 (aws ec2 describe-availability-zones lists each zone's ID)",
+      ],
+      [
+        "us-east-1's zone without Graviton instances or Lambda",
+        newNetwork({ availabilityZoneIds: ["use1-az1", "use1-az3"] }),
+        'availabilityZoneIds[1] is "use1-az3", which takes no Graviton DB instance and no Lambda function in a VPC; ' +
+          "allowed: another zone of its region",
+      ],
       [
         "zones of two regions",
-        newNetwork({ availabilityZones: ["eu-west-1a", "eu-central-1a"] }),
-        'availabilityZones[1] is "eu-central-1a"; allowed: a zone of region eu-west-1, the region of availabilityZones[0]',
+        newNetwork({ availabilityZoneIds: ["euw1-az1", "euc1-az2"] }),
+        'availabilityZoneIds[1] is "euc1-az2"; allowed: a zone of the region of availabilityZoneIds[0], euw1-az<N>',
       ],
       [
         "a malformed CIDR",
@@ -443,7 +462,7 @@ describe("Network", () => {
         "a CIDR too small for the zones",
         newNetwork({
           cidrBlock: "10.0.0.0/24",
-          availabilityZones: ["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((z) => `eu-west-1${z}`),
+          availabilityZoneIds: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `euw1-az${n}`),
         }),
         "allowed: a block large enough for 18 subnets of at least /28 (at most a /23 for 9 zones)",
       ],

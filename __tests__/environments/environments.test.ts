@@ -164,7 +164,7 @@ describe("prod is hardened", () => {
 
   test("the Secrets Manager endpoint has an interface in every availability zone", () => {
     const endpoint = only(stacks.prod, "aws_vpc_endpoint");
-    expect(endpoint.subnet_ids).toHaveLength(prod.network.kind === "new" ? prod.network.availabilityZones.length : 0);
+    expect(endpoint.subnet_ids).toHaveLength(prod.network.kind === "new" ? prod.network.availabilityZoneIds.length : 0);
     expect(resourcesOf(stacks.prod, "aws_subnet")).toHaveLength(3);
   });
 
@@ -200,6 +200,28 @@ describe.each(["dev", "prod"])("%s before the first apply", (name) => {
       expect(fn.runtime).toBe("nodejs24.x");
       expect(fn).not.toHaveProperty("reserved_concurrent_executions");
     }
+  });
+
+  test("MySQL 8.4, in RDS standard support and kept out of paid Extended Support, with the groups of its major", () => {
+    const stack = stacks[name];
+    expect(only(stack, "aws_db_instance")).toMatchObject({
+      engine: "mysql",
+      engine_version: "8.4",
+      engine_lifecycle_support: "open-source-rds-extended-support-disabled",
+    });
+    expect(only(stack, "aws_db_parameter_group").family).toBe("mysql8.4");
+    // prod's audit log takes the audit plugin's option group; dev exports no audit log.
+    expect(resourcesOf(stack, "aws_db_option_group").map(([, group]) => group.major_engine_version)).toEqual(
+      name === "prod" ? ["8.4"] : [],
+    );
+  });
+
+  test("subnets placed by zone ID, the same zones in every account, none of them use1-az3", () => {
+    const subnets = resourcesOf(stacks[name], "aws_subnet").map(([, subnet]) => subnet);
+    expect(subnets.map((subnet) => subnet.availability_zone_id)).toEqual(
+      name === "dev" ? ["use1-az1", "use1-az2"] : ["use1-az1", "use1-az2", "use1-az4"],
+    );
+    for (const subnet of subnets) expect(subnet).not.toHaveProperty("availability_zone");
   });
 
   test("no role may call Secrets Manager on every resource", () => {

@@ -133,7 +133,7 @@ const cases: [string, readonly unknown[], readonly string[]][] = [
       'environment "dev": network.vpcId is missing; allowed: a VPC ID, vpc-<8 to 17 hex digits>',
       'environment "dev": network.subnetIds is missing; allowed: a list of subnet IDs',
       `environment "dev": network.cidrBlock is not a setting; allowed: ${SETTINGS_OF_EXISTING_NETWORK}`,
-      `environment "dev": network.availabilityZones is not a setting; allowed: ${SETTINGS_OF_EXISTING_NETWORK}`,
+      `environment "dev": network.availabilityZoneIds is not a setting; allowed: ${SETTINGS_OF_EXISTING_NETWORK}`,
       `environment "dev": network.endpointZoneCount is not a setting; allowed: ${SETTINGS_OF_EXISTING_NETWORK}`,
       `environment "dev": network.flowLogRetentionDays is not a setting; allowed: ${SETTINGS_OF_EXISTING_NETWORK}`,
     ],
@@ -142,7 +142,7 @@ const cases: [string, readonly unknown[], readonly string[]][] = [
     "a setting the stack wires itself",
     [broken(dev, (e) => (e.keyValueSecrets[0].kmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/mrk-0123"))],
     [
-      'environment "dev": keyValueSecrets[0].kmsKeyArn is not a setting; allowed: secretName, description, keys, replicaRegions, replicaKmsKeyArns, readerRoleArns, recoveryWindowDays, readerRoleNames',
+      'environment "dev": keyValueSecrets[0].kmsKeyArn is not a setting; allowed: secretName, description, keys, replicaRegions, replicaKmsKeyArns, readerRoleArns, rotation, recoveryWindowDays, readerRoleNames',
     ],
   ],
   [
@@ -152,10 +152,10 @@ const cases: [string, readonly unknown[], readonly string[]][] = [
   ],
   [
     "zones of another region than the environment's",
-    [broken(dev, (e) => (e.network.availabilityZones = ["eu-west-1a", "eu-west-1b"]))],
+    [broken(dev, (e) => (e.network.availabilityZoneIds = ["euw1-az1", "euw1-az2"]))],
     [
-      'environment "dev": network.availabilityZones[0] is "eu-west-1a"; allowed: a zone of region us-east-1, such as us-east-1a',
-      'environment "dev": network.availabilityZones[1] is "eu-west-1b"; allowed: a zone of region us-east-1, such as us-east-1a',
+      'environment "dev": network.availabilityZoneIds[0] is "euw1-az1"; allowed: a zone ID of region us-east-1, such as use1-az1',
+      'environment "dev": network.availabilityZoneIds[1] is "euw1-az2"; allowed: a zone ID of region us-east-1, such as use1-az1',
     ],
   ],
   [

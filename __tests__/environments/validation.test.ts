@@ -27,6 +27,11 @@ function variant(base: EnvironmentConfig, edit: (env: Mutable<EnvironmentConfig>
   return copy as EnvironmentConfig;
 }
 
+/** dev, its key/value secret rotated by the function `functionArn` every 30 days. */
+function rotatedBy(functionArn: string): EnvironmentConfig {
+  return variant(dev, (e) => (e.keyValueSecrets![0].rotation = { kind: "function", functionArn, automaticallyAfterDays: 30 }));
+}
+
 function build(envs: EnvironmentConfig[]): void {
   // Construction only: every check runs before synth writes anything.
   buildApp({ environments: envs, bundle, outdir });
@@ -72,16 +77,32 @@ const cases: [string, EnvironmentConfig, string][] = [
   [
     "a single availability zone",
     variant(dev, (e) => {
-      if (e.network.kind === "new") e.network.availabilityZones = ["us-east-1a"];
+      if (e.network.kind === "new") e.network.availabilityZoneIds = ["use1-az1"];
     }),
-    'environment "dev": network.availabilityZones has 1 item(s); allowed: at least 2',
+    'environment "dev": network.availabilityZoneIds has 1 item(s); allowed: at least 2',
   ],
   [
     "a zone of another region",
     variant(dev, (e) => {
-      if (e.network.kind === "new") e.network.availabilityZones = ["us-east-1a", "eu-west-1b"];
+      if (e.network.kind === "new") e.network.availabilityZoneIds = ["use1-az1", "euw1-az2"];
     }),
-    'environment "dev": network.availabilityZones[1] is "eu-west-1b"; allowed: a zone of region us-east-1',
+    'environment "dev": network.availabilityZoneIds[1] is "euw1-az2"; allowed: a zone of the region of availabilityZoneIds[0], use1-az<N>',
+  ],
+  [
+    "the zone names of before, which map to other zones in each account",
+    variant(dev, (e) => {
+      if (e.network.kind === "new") e.network.availabilityZoneIds = ["use1-az1", "us-east-1b"];
+    }),
+    'environment "dev": network.availabilityZoneIds[1] is "us-east-1b", a zone name, which each account maps to a zone of its own; ' +
+      "allowed: an availability zone ID such as use1-az1 (aws ec2 describe-availability-zones lists each zone's ID)",
+  ],
+  [
+    "us-east-1's zone without Graviton instances or Lambda",
+    variant(prod, (e) => {
+      if (e.network.kind === "new") e.network.availabilityZoneIds = ["use1-az1", "use1-az2", "use1-az3"];
+    }),
+    'environment "prod": network.availabilityZoneIds[2] is "use1-az3", which takes no Graviton DB instance and no Lambda function in a VPC; ' +
+      "allowed: another zone of its region",
   ],
   [
     "an invalid VPC CIDR",
@@ -101,6 +122,27 @@ const cases: [string, EnvironmentConfig, string][] = [
     "an unknown engine",
     variant(dev, (e) => (e.database.engine = "oracle-ee" as never)),
     'environment "dev": database.engine is "oracle-ee"; allowed: "mysql", "mariadb", "aurora-mysql", "postgres", "aurora-postgresql"',
+  ],
+  [
+    "a PostgreSQL version with MySQL",
+    variant(dev, (e) => (e.database.engineVersion = "15.4")),
+    'environment "dev": database.engineVersion is "15.4"; allowed for mysql: a major version ("8.4", "8.0") or a minor version of one, such as "8.4.7"',
+  ],
+  [
+    "MySQL 8.0, past RDS standard support, without Extended Support",
+    variant(prod, (e) => (e.database.engineVersion = "8.0")),
+    'environment "prod": database.engineVersion is "8.0", past RDS standard support since 2026-07-31: RDS creates it only under ' +
+      'paid Extended Support; allowed for mysql: a major in standard support ("8.4"), or extendedSupport true',
+  ],
+  [
+    "Extended Support for MariaDB",
+    variant(dev, (e) => (e.database = { ...e.database, engine: "mariadb", engineVersion: "10.11", extendedSupport: true })),
+    'environment "dev": database.extendedSupport is true; allowed for mariadb: false (RDS has no Extended Support for mariadb)',
+  ],
+  [
+    "a misspelt instance class",
+    variant(dev, (e) => (e.database.instanceClass = "db.t4g.mirco")),
+    'environment "dev": database.instanceClass is "db.t4g.mirco"; allowed: a size of db.t4g: micro, small, medium, large, xlarge, 2xlarge; did you mean "db.t4g.micro"?',
   ],
   [
     "backup retention of 40 days",
@@ -131,6 +173,23 @@ const cases: [string, EnvironmentConfig, string][] = [
     "prod with a single-AZ database",
     variant(prod, (e) => (e.database.multiAz = false)),
     'environment "prod": database.multiAz is false, which the production tier refuses; allowed: true',
+  ],
+  [
+    "prod with a key/value secret neither rotated nor saying why",
+    variant(prod, (e) => delete e.keyValueSecrets![0].rotation),
+    'environment "prod": keyValueSecrets[0].rotation is missing, which the production tier refuses; allowed: a function that rotates it ' +
+      '({ kind: "function", functionArn, automaticallyAfterDays }) or why not ({ kind: "none", reason })',
+  ],
+  [
+    "a key/value secret's rotation function in another region",
+    rotatedBy("arn:aws:lambda:eu-west-1:111122223333:function:tutorial-rotation"),
+    'environment "dev": keyValueSecrets[0].rotation.functionArn is a function of eu-west-1; allowed: a function of us-east-1, the environment\'s region',
+  ],
+  [
+    "a key/value secret given the database users' rotation function",
+    rotatedBy("arn:aws:lambda:us-east-1:111122223333:function:dev-rotate-alternating-users"),
+    'environment "dev": keyValueSecrets[0].rotation.functionArn is the ARN of dev-rotate-alternating-users, this environment\'s ' +
+      "rotation function for database users, which refuses any other secret; allowed: a function that rotates this secret",
   ],
   [
     "a secret name with illegal characters",

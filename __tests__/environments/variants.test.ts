@@ -1,7 +1,7 @@
 import { parse } from "@cdktf/hcl2json";
 import { synthEnvironments } from "../support/synth";
 import { terraformBinary, terraformFmtCheck } from "../support/terraform-binary";
-import { VARIANTS } from "../support/variants";
+import { KEY_VALUE_ROTATION_FUNCTION_ARN, VARIANTS } from "../support/variants";
 
 /**
  * The choices dev and prod do not make (__tests__/support/variants.ts) each synthesize to
@@ -24,6 +24,27 @@ test.each(VARIANTS.map((v) => ({ ...v, name: v.description })))("$name", async (
     expect(fn).not.toHaveProperty("reserved_concurrent_executions");
     expect(fn.kms_key_arn !== undefined).toBe(env.encryption.kind !== "aws-managed");
   }
+  // Subnets (private, and the NAT gateways' public ones) by zone ID; an existing VPC's are not the stack's.
+  const subnets = Object.values(parsed.resource.aws_subnet ?? {}) as Record<string, unknown>[][];
+  expect(subnets.length > 0).toBe(env.network.kind === "new");
+  for (const [subnet] of subnets) {
+    expect(subnet.availability_zone_id).toMatch(/^use1-az[124]$/);
+    expect(subnet).not.toHaveProperty("availability_zone");
+  }
+  // Out of paid Extended Support: on the DB instance, or on the Aurora cluster (its instances follow it).
+  const databases = { ...parsed.resource.aws_db_instance, ...parsed.resource.aws_rds_cluster } as Record<string, Record<string, unknown>[]>;
+  expect(Object.values(databases).map(([db]) => db.engine_lifecycle_support)).toEqual(["open-source-rds-extended-support-disabled"]);
+  // A key/value secret rotated by a function of its own, from the schedule on (its value is put by hand).
+  const rotations = parsed.resource.aws_secretsmanager_secret_rotation as Record<string, Record<string, unknown>[]>;
+  const keyValueRotations = Object.entries(rotations)
+    .filter(([name]) => name.startsWith("key_value_secret_"))
+    .map(([, [rotation]]) => rotation);
+  const rotatedByFunction = (env.keyValueSecrets ?? []).filter((secret) => secret.rotation?.kind === "function");
+  expect(keyValueRotations).toEqual(
+    rotatedByFunction.map(() =>
+      expect.objectContaining({ rotation_lambda_arn: KEY_VALUE_ROTATION_FUNCTION_ARN, rotate_immediately: false }),
+    ),
+  );
   if (env.network.secretsManagerAccess === "nat-gateway") {
     const [acl] = Object.values(parsed.resource.aws_default_network_acl)[0] as { ingress: Record<string, unknown>[] }[];
     expect(acl.ingress).toContainEqual({ action: "allow", cidr_block: "0.0.0.0/0", protocol: "tcp", from_port: 1024, to_port: 3388, rule_no: 200 });

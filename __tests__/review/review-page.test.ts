@@ -57,6 +57,17 @@ describe("the review page", () => {
     }
   });
 
+  test("a key/value secret: not rotated, and why, in dev and prod; rotated by its own function in the existing-VPC variant", async () => {
+    const secret = "`tutorials/MyFirstTutorialSecret` | key/value, value put by hand";
+    expect(section(reviews.dev, "What it creates")).toContain(`${secret}, not rotated;`);
+    expect(section(reviews.prod, "Security checks")).toContain(
+      "Not rotated, as the environment states: Issued by a third party that offers no API to replace it: its owner rotates it by hand.",
+    );
+    const existing = variant("existing").env;
+    const { reviews: variantReviews } = await synthEnvironments([existing]);
+    expect(section(variantReviews.existing, "What it creates")).toContain(`${secret}, rotated by tutorial-secret-rotation every 30 days;`);
+  });
+
   test("dev's exceptions are cost and disposability; prod's only what does not apply to the design", () => {
     expect(section(reviews.dev, "Security checks")).toContain("Single-AZ: a standby instance doubles the instance cost.");
     expect(section(reviews.prod, "Security checks")).not.toContain("Single-AZ");
@@ -66,9 +77,9 @@ describe("the review page", () => {
     const differences = section(reviews.dev, "Differences from the other environments");
     expect(differences).toContain("| setting | `dev` | `prod` |");
     expect(differences).toContain("| Encryption key | AWS-managed keys (aws/secretsmanager, aws/rds, ...) | customer-managed alias/prod-secrets, rotation on |");
-    expect(differences).toContain("| Availability Zones | us-east-1a, us-east-1b | us-east-1a, us-east-1b, us-east-1c |");
+    expect(differences).toContain("| Availability Zones | use1-az1, use1-az2 | use1-az1, use1-az2, use1-az4 |");
     expect(differences).toContain(
-      "| Path to Secrets Manager | interface endpoint in 1 zone (us-east-1a) | interface endpoint in 3 zones (us-east-1a, us-east-1b, us-east-1c) |",
+      "| Path to Secrets Manager | interface endpoint in 1 zone (use1-az1) | interface endpoint in 3 zones (use1-az1, use1-az2, use1-az4) |",
     );
     expect(differences).toContain(`| Backups kept | ${dev.database.backupRetentionDays} day | ${prod.database.backupRetentionDays} days |`);
     expect(differences).toContain("| Log retention | 7–14 days | 365 days, KMS-encrypted |");
@@ -189,7 +200,7 @@ describe("the diagram", () => {
   test("prod: its customer-managed key and its three zones", () => {
     const text = diagram(stacks.prod);
     expect(text).toContain('keys["KMS key<br/>alias/prod-secrets"]');
-    expect(text).toContain('"Secrets Manager endpoint<br/>us-east-1a · us-east-1b · us-east-1c"');
+    expect(text).toContain('"Secrets Manager endpoint<br/>use1-az1 · use1-az2 · use1-az4"');
   });
 
   test("the NAT variant: the function's way out through the NAT gateways and the internet gateway", async () => {

@@ -444,6 +444,13 @@ const CASES: Case[] = [
     passes: ["CKV_AWS_304"],
   },
   {
+    name: "a secret without rotation",
+    resources: { aws_secretsmanager_secret: { S: { kms_key_id: KEY_ARN } } },
+    address: "aws_secretsmanager_secret.S",
+    fails: ["CKV2_AWS_57", "FSBP SecretsManager.1", "FSBP SecretsManager.4"],
+    passes: ["CKV_AWS_149"],
+  },
+  {
     name: "a secret whose rotation is too rare, with an alias of the AWS-managed key",
     resources: {
       aws_secretsmanager_secret: { S: { kms_key_id: "alias/aws/secretsmanager" } },

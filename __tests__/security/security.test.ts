@@ -7,6 +7,8 @@
  *   (DEVELOPMENT_EXCEPTIONS); each exception must still fail in development and pass in
  *   production, and each not-applicable entry must still fail somewhere, so neither list
  *   can go stale.
+ * - A key/value secret is rotated, or its environment states why not; the reason excuses
+ *   that secret alone from the rotation checks (statedExceptions).
  * - Every resource type in a stack is inspected by at least one check, or is listed in
  *   TYPES_WITHOUT_CHECKS with the reason.
  *
@@ -15,8 +17,9 @@
  */
 import { environments } from "../../main";
 import { CHECKS, TYPES_WITHOUT_CHECKS, type SecurityCheck } from "../../review/security/checks";
-import { assess, covers, evaluate, type Outcome, type SecurityAssessment } from "../../review/security/evaluate";
+import { assess, type CheckResult, covers, evaluate, type Outcome, type SecurityAssessment } from "../../review/security/evaluate";
 import { DEVELOPMENT_EXCEPTIONS, NOT_APPLICABLE, type CheckException } from "../../review/security/exceptions";
+import { dev } from "../../environments/dev";
 import { resourceTypes, type StackJson } from "../../review/terraform-json";
 import { synthEnvironments } from "../support/synth";
 import { VARIANTS } from "../support/variants";
@@ -147,6 +150,34 @@ describe("the assessment the review page reports", () => {
     const rds = assessments.dev.excepted.find((e) => e.exception.checkId === "CKV_AWS_157");
     expect(rds?.addresses).toEqual(Object.keys(stacks.dev.resource.aws_db_instance).map((n) => `aws_db_instance.${n}`));
     expect(rds?.check.ids.map(({ id }) => id)).toEqual(["CKV_AWS_157", "FSBP RDS.5"]);
+  });
+});
+
+describe("key/value secrets: rotated, or not and the environment says why", () => {
+  const ROTATION_CHECKS = ["CKV2_AWS_57", "FSBP SecretsManager.1", "FSBP SecretsManager.4"];
+  const KEY_VALUE_SECRET = "aws_secretsmanager_secret.key_value_secret_0";
+  const rotationResults = <T extends CheckResult>(results: readonly T[]): T[] =>
+    results.filter((r) => r.check.ids.some(({ id }) => ROTATION_CHECKS.includes(id)) && r.addresses.includes(KEY_VALUE_SECRET));
+
+  test.each(environments.map((env) => ({ name: env.name, env })))("$name: the rotation checks accept its reason, for that secret alone", ({ env }) => {
+    const excepted = rotationResults(assessments[env.name].excepted);
+    const reason = env.keyValueSecrets?.[0].rotation?.kind === "none" ? env.keyValueSecrets[0].rotation.reason : undefined;
+    expect(reason).toBeDefined();
+    expect(excepted.map((e) => [e.check.ids[0].id, e.addresses, e.exception.reason])).toEqual(
+      ROTATION_CHECKS.map((id) => [id, [KEY_VALUE_SECRET], `Not rotated, as the environment states: ${reason}.`]),
+    );
+  });
+
+  test("without a reason, a key/value secret fails the rotation checks, in development too", async () => {
+    const unexplained = { ...dev, name: "unexplained", keyValueSecrets: dev.keyValueSecrets!.map(({ rotation: _, ...secret }) => secret) };
+    const { stacks: synthesized } = await synthEnvironments([unexplained]);
+    const failed = rotationResults(assess(synthesized.unexplained, "development").failed);
+    expect(failed.map((f) => f.check.ids[0].id)).toEqual(ROTATION_CHECKS);
+  });
+
+  test("rotated by a function of its own, it passes them", () => {
+    const passed = rotationResults(assess(variantStacks.existing, "production").passed);
+    expect(passed.map((p) => p.check.ids[0].id)).toEqual(ROTATION_CHECKS);
   });
 });
 

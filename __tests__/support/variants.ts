@@ -2,6 +2,9 @@ import { dev } from "../../environments/dev";
 import { prod } from "../../environments/prod";
 import type { EnvironmentConfig } from "../../environments/types";
 
+/** The existing-VPC variant's rotation function for its key/value secret, deployed outside the stack. */
+export const KEY_VALUE_ROTATION_FUNCTION_ARN = "arn:aws:lambda:us-east-1:111122223333:function:tutorial-secret-rotation";
+
 /** An environment that makes a choice dev and prod do not, with the resource types the choice implies. */
 export interface Variant {
   readonly description: string;
@@ -11,7 +14,8 @@ export interface Variant {
 
 /**
  * The choices dev and prod do not make, each in an environment of its own: a NAT gateway
- * path, an Aurora PostgreSQL cluster with both strategies, an existing VPC and key.
+ * path, an Aurora PostgreSQL cluster with both strategies, an existing VPC and key with a
+ * key/value secret rotated by a function deployed elsewhere.
  */
 export const VARIANTS: readonly Variant[] = [
   {
@@ -22,7 +26,7 @@ export const VARIANTS: readonly Variant[] = [
       network: {
         kind: "new",
         cidrBlock: "10.30.0.0/16",
-        availabilityZones: ["us-east-1a", "us-east-1b"],
+        availabilityZoneIds: ["use1-az1", "use1-az2"],
         secretsManagerAccess: "nat-gateway",
         natGateways: "per-zone",
         flowLogRetentionDays: 7,
@@ -61,10 +65,14 @@ export const VARIANTS: readonly Variant[] = [
     expectedTypes: ["aws_rds_cluster", "aws_rds_cluster_instance", "aws_rds_cluster_parameter_group"],
   },
   {
-    description: "an existing VPC and an existing key",
+    description: "an existing VPC and an existing key, and a key/value secret rotated by a function of its own",
     env: {
       ...prod,
       name: "existing",
+      keyValueSecrets: (prod.keyValueSecrets ?? []).map((secret) => ({
+        ...secret,
+        rotation: { kind: "function", functionArn: KEY_VALUE_ROTATION_FUNCTION_ARN, automaticallyAfterDays: 30 },
+      })),
       encryption: {
         kind: "existing",
         keyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",

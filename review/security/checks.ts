@@ -40,6 +40,7 @@ import {
   type Located,
   type Resource,
   type StackJson,
+  zoneOfSubnetId,
 } from "../terraform-json";
 
 /** A check as one source publishes it. */
@@ -612,10 +613,7 @@ const vpcConfigOf = (r: Resource): Resource | undefined => block(r.vpc_config);
 /** Availability zones of the function's subnets; a subnet outside the stack counts as its own zone. */
 function functionZones(r: Resource, stack: StackJson): Set<string> {
   const zones = new Set<string>();
-  for (const subnetId of list(vpcConfigOf(r)?.subnet_ids)) {
-    const subnet = resolve(stack, subnetId);
-    zones.add(subnet?.type === "aws_subnet" ? String(subnet.resource.availability_zone) : String(subnetId));
-  }
+  for (const subnetId of list(vpcConfigOf(r)?.subnet_ids)) zones.add(zoneOfSubnetId(stack, subnetId) ?? String(subnetId));
   return zones;
 }
 

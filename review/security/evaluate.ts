@@ -45,7 +45,7 @@ export interface SecurityAssessment {
 
 /** Every catalogue check on the stack, judged with the exceptions of the environment's tier. */
 export function assess(stack: StackJson, tier: Tier): SecurityAssessment {
-  const exceptions = acceptedFailures(tier);
+  const exceptions = acceptedFailures(tier, stack);
   const passed: CheckResult[] = [];
   const excepted: (CheckResult & { exception: CheckException })[] = [];
   const failed: CheckResult[] = [];

@@ -7,7 +7,11 @@
  *   and passes in every production environment, so the list cannot go stale.
  * - {@link NOT_APPLICABLE}: checks that do not apply to this design in ANY environment.
  *   Kept as short as possible; each entry must still fail where it applies, or it is stale.
+ * - {@link statedExceptions}: what an environment's own configuration accepts, with its
+ *   reason, read from the stack: a key/value secret not rotated, and why.
  */
+import { ROTATION_EXEMPTION_TAG } from "../../shared/secret-tags";
+import { block, resourcesOfType, type StackJson } from "../terraform-json";
 
 /** The environment tiers, each with the failures it accepts. */
 export type Tier = "development" | "production";
@@ -76,17 +80,8 @@ export const DEVELOPMENT_EXCEPTIONS: readonly CheckException[] = [
   ...accept(["CKV_AWS_338"], "aws_cloudwatch_log_group", `Logs kept for days (7 to 14), not a year: ${LOG_COST}`),
 ];
 
-/** The `aws_secretsmanager_secret` of the stack's KeyValueSecret constructs (`KeyValueSecret<i>/Secret`). */
-const KEY_VALUE_SECRETS = /^aws_secretsmanager_secret\.key_value_secret_\d+$/;
-
 /** Checks that do not apply to this design in any environment. */
 export const NOT_APPLICABLE: readonly CheckException[] = [
-  ...accept(
-    ["CKV2_AWS_57", "FSBP SecretsManager.1", "FSBP SecretsManager.4"],
-    "aws_secretsmanager_secret",
-    'Key/value ("other type") secrets hold a credential issued by a third party and set by hand; no generic rotation exists for them, only one written for each issuer. Database credential secrets are rotated.',
-    KEY_VALUE_SECRETS,
-  ),
   ...accept(
     ["CKV_AWS_116"],
     "aws_lambda_function",
@@ -114,7 +109,25 @@ export const NOT_APPLICABLE: readonly CheckException[] = [
   ),
 ];
 
-/** The failures an environment of the tier accepts. */
-export function acceptedFailures(tier: Tier): readonly CheckException[] {
-  return tier === "development" ? [...NOT_APPLICABLE, ...DEVELOPMENT_EXCEPTIONS] : NOT_APPLICABLE;
+/** The checks a secret without rotation fails. */
+const ROTATION_CHECK_IDS = ["CKV2_AWS_57", "FSBP SecretsManager.1", "FSBP SecretsManager.4"];
+
+/**
+ * The failures the environment's configuration accepts itself, each for one resource
+ * and with the environment's reason: a secret that records why it is not rotated (its
+ * `RotationExemption` tag, from the key/value secret's `rotation: { kind: "none", reason }`)
+ * is excused the rotation checks.
+ */
+function statedExceptions(stack: StackJson): CheckException[] {
+  return resourcesOfType(stack, "aws_secretsmanager_secret").flatMap(({ address, resource }) => {
+    const reason = block(resource.tags)?.[ROTATION_EXEMPTION_TAG];
+    if (typeof reason !== "string") return [];
+    const exactly = new RegExp(`^${address.replace(/\./g, "\\.")}$`);
+    return accept(ROTATION_CHECK_IDS, "aws_secretsmanager_secret", `Not rotated, as the environment states: ${reason}.`, exactly);
+  });
+}
+
+/** The failures an environment of the tier accepts in its stack. */
+export function acceptedFailures(tier: Tier, stack: StackJson): readonly CheckException[] {
+  return [...NOT_APPLICABLE, ...(tier === "development" ? DEVELOPMENT_EXCEPTIONS : []), ...statedExceptions(stack)];
 }

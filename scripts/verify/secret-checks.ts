@@ -3,7 +3,7 @@
  * one function per kind of secret, each returning what is wrong and a one-line summary.
  */
 import type { DescribeSecretCommandOutput } from "@aws-sdk/client-secrets-manager";
-import { RATE_EXPRESSION } from "../../constructs/database-credential-secret";
+import { RATE_EXPRESSION } from "../../constructs/rotation-schedule";
 import type { ExpectedSchedule, ExpectedSecret } from "./expected-state";
 
 /** What DescribeSecret says of a secret. */
