@@ -41,7 +41,8 @@ describe("the review page", () => {
     ];
     expect(names.length).toBeGreaterThan(5);
     for (const resourceName of names) expect(created).toContain(`\`${String(resourceName)}\``);
-    expect(created).toContain("the master user secret of mytestdatabaseinstance");
+    const [database] = resourcesOfType(stacks[name], "aws_db_instance");
+    expect(created).toContain(`the master user secret of ${String(database.resource.identifier)}`);
   });
 
   test.each(environments.map((e) => [e.name, e.tier] as const))("%s: reports the security catalogue's verdict for its tier", (name, tier) => {
