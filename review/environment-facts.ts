@@ -16,6 +16,14 @@ interface Fact {
 const FACTS: readonly Fact[] = [
   { label: "Region", value: (stack) => String(providerSettings(stack).region) },
   {
+    label: "AWS account",
+    value: (stack) => {
+      const provider = providerSettings(stack);
+      const role = block(provider.assume_role)?.role_arn;
+      return `${list(provider.allowed_account_ids).join(", ") || "any (not pinned)"}${role === undefined ? "" : `, through role ${String(role)}`}`;
+    },
+  },
+  {
     label: "Encryption key",
     value: (stack) => {
       const alias = resourcesOfType(stack, "aws_kms_alias")[0]?.resource.name;
