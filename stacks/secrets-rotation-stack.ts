@@ -56,9 +56,27 @@ export class SecretsRotationStack extends TerraformStack {
     }
   }
 
-  /** The names this stack gives what it creates that must be unique in an account, a region or Terraform Cloud. */
+  /**
+   * The names this stack gives what it creates that must be unique in an account, a region
+   * or Terraform Cloud, read from its configuration as built (synth's aspects have not run
+   * yet; the one this stack has builds a deployment package and names nothing).
+   */
   public physicalNames(): PhysicalName[] {
     return physicalNames(this.toTerraform());
+  }
+
+  /**
+   * cdktf's validations of the stack, less the one its `CloudBackend` adds: that a
+   * `terraform` binary of version 1.1 or later is on the PATH (it runs `terraform version`).
+   * Synth writes configuration and needs no Terraform, on a fresh machine as in CI; the
+   * Terraform that runs the plan refuses a cloud block itself if it is older than 1.1.
+   */
+  public override runAllValidations(): void {
+    const errors = this.node
+      .findAll()
+      .filter((construct) => !(construct instanceof CloudBackend))
+      .flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join("\n  ")}`);
   }
 
   /** Addresses such as `aws_vpc.network` instead of cdktf's hashed names: see {@link ReadableLogicalIds}. */
