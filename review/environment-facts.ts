@@ -19,8 +19,9 @@ const FACTS: readonly Fact[] = [
     label: "AWS account",
     value: (stack) => {
       const provider = providerSettings(stack);
+      const accounts = list(provider.allowed_account_ids).join(", ") || "any (not pinned)";
       const role = block(provider.assume_role)?.role_arn;
-      return `${list(provider.allowed_account_ids).join(", ") || "any (not pinned)"}${role === undefined ? "" : `, through role ${String(role)}`}`;
+      return role === undefined ? accounts : `${accounts}, through role ${String(role)}`;
     },
   },
   {

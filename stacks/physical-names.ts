@@ -1,6 +1,6 @@
 import type { NameScope, PhysicalName } from "../environments/validate";
 
-/** An attribute of a resource type that holds a name AWS keeps unique. */
+/** The attribute of a resource type that holds a name AWS keeps unique. */
 interface UniqueName {
   readonly attribute: string;
   /** What AWS calls the thing named, as messages say it. */
@@ -12,57 +12,58 @@ const regional = (attribute: string, kind: string): UniqueName => ({ attribute, 
 const accountWide = (attribute: string, kind: string): UniqueName => ({ attribute, kind, scope: "account" });
 
 /**
- * Every resource type the stacks create, with the attributes holding a name that AWS keeps
- * unique in an account and region, or in an account (IAM); `[]` for a type with no such
+ * Every resource type the stacks create, with the attribute holding a name that AWS keeps
+ * unique in an account and region, or in an account (IAM); `null` for a type with no such
  * name: none, only a `Name` tag, or a name unique within its parent (a role's inline
  * policy, a function's permission statement, a rule's target). A type missing here fails
- * synth, so that a new kind of resource is classified as it is added.
+ * the synth of several environments, and a test compares the list with the provider
+ * classes the stacks import, so that a new kind of resource is classified as it is added.
  */
-export const UNIQUE_NAMES: ReadonlyMap<string, readonly UniqueName[]> = new Map(
+export const UNIQUE_NAMES: ReadonlyMap<string, UniqueName | null> = new Map<string, UniqueName | null>(
   Object.entries({
-    aws_cloudwatch_event_rule: [regional("name", "EventBridge rule")], // on the region's default event bus
-    aws_cloudwatch_event_target: [],
-    aws_cloudwatch_log_group: [regional("name", "log group")],
-    aws_cloudwatch_metric_alarm: [regional("alarm_name", "CloudWatch alarm")],
-    aws_db_instance: [regional("identifier", "DB instance")],
-    aws_db_option_group: [regional("name", "DB option group")],
-    aws_db_parameter_group: [regional("name", "DB parameter group")],
-    aws_db_subnet_group: [regional("name", "DB subnet group")],
-    aws_default_network_acl: [],
-    aws_default_security_group: [],
-    aws_eip: [],
-    aws_flow_log: [],
-    aws_iam_policy: [accountWide("name", "IAM policy")],
-    aws_iam_role: [accountWide("name", "IAM role")],
-    aws_iam_role_policy: [],
-    aws_iam_role_policy_attachment: [],
-    aws_internet_gateway: [],
-    aws_kms_alias: [regional("name", "KMS alias")],
-    aws_kms_key: [],
-    aws_lambda_function: [regional("function_name", "Lambda function")],
-    aws_lambda_permission: [],
-    aws_nat_gateway: [],
-    aws_rds_cluster: [regional("cluster_identifier", "DB cluster")],
+    aws_cloudwatch_event_rule: regional("name", "EventBridge rule"), // on the region's default event bus
+    aws_cloudwatch_event_target: null,
+    aws_cloudwatch_log_group: regional("name", "log group"),
+    aws_cloudwatch_metric_alarm: regional("alarm_name", "CloudWatch alarm"),
+    aws_db_instance: regional("identifier", "DB instance"),
+    aws_db_option_group: regional("name", "DB option group"),
+    aws_db_parameter_group: regional("name", "DB parameter group"),
+    aws_db_subnet_group: regional("name", "DB subnet group"),
+    aws_default_network_acl: null,
+    aws_default_security_group: null,
+    aws_eip: null,
+    aws_flow_log: null,
+    aws_iam_policy: accountWide("name", "IAM policy"),
+    aws_iam_role: accountWide("name", "IAM role"),
+    aws_iam_role_policy: null,
+    aws_iam_role_policy_attachment: null,
+    aws_internet_gateway: null,
+    aws_kms_alias: regional("name", "KMS alias"),
+    aws_kms_key: null,
+    aws_lambda_function: regional("function_name", "Lambda function"),
+    aws_lambda_permission: null,
+    aws_nat_gateway: null,
+    aws_rds_cluster: regional("cluster_identifier", "DB cluster"),
     // An Aurora instance's identifier is a DB instance identifier, as an RDS instance's is.
-    aws_rds_cluster_instance: [regional("identifier", "DB instance")],
-    aws_rds_cluster_parameter_group: [regional("name", "DB cluster parameter group")],
-    aws_route: [],
-    aws_route_table: [],
-    aws_route_table_association: [],
-    aws_secretsmanager_secret: [regional("name", "secret")],
-    aws_secretsmanager_secret_policy: [],
-    aws_secretsmanager_secret_rotation: [],
-    aws_secretsmanager_secret_version: [],
+    aws_rds_cluster_instance: regional("identifier", "DB instance"),
+    aws_rds_cluster_parameter_group: regional("name", "DB cluster parameter group"),
+    aws_route: null,
+    aws_route_table: null,
+    aws_route_table_association: null,
+    aws_secretsmanager_secret: regional("name", "secret"),
+    aws_secretsmanager_secret_policy: null,
+    aws_secretsmanager_secret_rotation: null,
+    aws_secretsmanager_secret_version: null,
     // Unique in its VPC; checked per region, which is stricter (two environments may share an existing VPC).
-    aws_security_group: [regional("name", "security group")],
-    aws_sns_topic: [regional("name", "SNS topic")],
-    aws_sns_topic_policy: [],
-    aws_sns_topic_subscription: [],
-    aws_subnet: [],
-    aws_vpc: [],
-    aws_vpc_endpoint: [],
-    aws_vpc_security_group_egress_rule: [],
-    aws_vpc_security_group_ingress_rule: [],
+    aws_security_group: regional("name", "security group"),
+    aws_sns_topic: regional("name", "SNS topic"),
+    aws_sns_topic_policy: null,
+    aws_sns_topic_subscription: null,
+    aws_subnet: null,
+    aws_vpc: null,
+    aws_vpc_endpoint: null,
+    aws_vpc_security_group_egress_rule: null,
+    aws_vpc_security_group_ingress_rule: null,
   }),
 );
 
@@ -83,18 +84,18 @@ export interface StackNames {
 export function physicalNames(stack: StackNames): PhysicalName[] {
   const names: PhysicalName[] = [];
   for (const [type, resources] of Object.entries(stack.resource ?? {})) {
-    const uniqueNames = UNIQUE_NAMES.get(type);
-    if (uniqueNames === undefined) {
+    const uniqueName = UNIQUE_NAMES.get(type);
+    if (uniqueName === undefined) {
       throw new Error(
-        `${type} is not listed in stacks/physical-names.ts: add it with the attributes holding a name AWS keeps ` +
-          "unique in an account or region, or [] when it has none",
+        `${type} is not listed in stacks/physical-names.ts: add it with the attribute holding a name AWS keeps ` +
+          "unique in an account or region, or null when it has none",
       );
     }
+    if (uniqueName === null) continue;
+    const { attribute, kind, scope } = uniqueName;
     for (const [logicalName, resource] of Object.entries(resources)) {
-      for (const { attribute, kind, scope } of uniqueNames) {
-        const name = resource[attribute];
-        if (typeof name === "string" && !name.includes("${")) names.push({ kind, scope, name, address: `${type}.${logicalName}` });
-      }
+      const name = resource[attribute];
+      if (typeof name === "string" && !name.includes("${")) names.push({ kind, scope, name, address: `${type}.${logicalName}` });
     }
   }
   const cloud = stack.terraform?.cloud;
