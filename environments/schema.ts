@@ -98,7 +98,11 @@ export const EnvironmentSchema = settings(
      * @default none: the credentials' own identity deploys
      */
     assumeRoleArn: v.optional(roleArn()),
-    /** Where Terraform keeps state. @default { kind: "local" } */
+    /**
+     * Where Terraform keeps state: a local file, or Terraform Cloud, which the production
+     * tier requires unless the local backend says `acceptLocalStateInProduction: true`.
+     * @default { kind: "local" }
+     */
     backend: v.optional(BackendSchema, { kind: "local" }),
     /**
      * The KMS key that encrypts the secrets, the database and the logs: the AWS-managed
