@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { freshCopy } from "../support/fresh-copy";
 
@@ -34,30 +33,5 @@ test("the synth command reports a broken environment file, every problem and not
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}, 60_000);
-
-/**
- * On a fresh machine: no `terraform` binary (cdktf's Terraform Cloud backend asks for one
- * at synth) and no `TFC_*` variables (prod's configuration names its organization and
- * workspace), every environment synthesizes.
- */
-test("the synth command needs no terraform binary and no TFC_* variables", () => {
-  const dir = freshCopy();
-  const emptyPath = mkdtempSync(path.join(tmpdir(), "no-binaries-"));
-  try {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("TFC_")));
-    const result = spawnSync(process.execPath, ["scripts/run.js", "main.ts"], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { ...env, PATH: emptyPath, CHECKPOINT_DISABLE: "1" },
-    });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    const prod = JSON.parse(readFileSync(path.join(dir, "cdktf.out", "stacks", "prod", "cdk.tf.json"), "utf8"));
-    expect(prod.terraform.cloud).toEqual({ organization: "example-org", workspaces: { name: "secrets-rotation-prod" } });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(emptyPath, { recursive: true, force: true });
   }
 }, 60_000);
