@@ -305,7 +305,7 @@ describe("backends", () => {
     expect(stacks.dev.terraform.backend).toEqual({ local: { path: "../../../terraform.dev.tfstate" } });
   });
 
-  test("prod keeps its state in the Terraform Cloud workspace its configuration names (synth-command.test.ts: with no TFC_* variable)", () => {
+  test("prod keeps its state in the Terraform Cloud workspace its configuration names", () => {
     expect(stacks.prod.terraform.backend).toBeUndefined();
     expect(stacks.prod.terraform.cloud).toEqual({ organization: "example-org", workspaces: { name: "secrets-rotation-prod" } });
   });

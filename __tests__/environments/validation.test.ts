@@ -278,6 +278,12 @@ describe("invalid configuration fails synth with one message naming environment,
     expect(() => build([dev, prod])).not.toThrow();
   });
 
+  test("a stack's own validations still fail synth (only cdktf's look for a terraform binary is left out)", () => {
+    const app = buildApp({ environments: [prod], bundle, outdir });
+    app.node.findChild("prod").node.findChild("Database").node.addValidation({ validate: () => ["found at synth"] });
+    expect(() => app.synth()).toThrow("[prod/Database] found at synth");
+  });
+
   test("prod may keep its state in a local file when it says so", () => {
     expect(() => build([variant(prod, (e) => (e.backend = { kind: "local", acceptLocalStateInProduction: true }))])).not.toThrow();
   });
