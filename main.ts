@@ -4,7 +4,7 @@ import { App, TerraformStack } from "cdktf";
 import { SecretsRotationStack } from "./stacks/secrets-rotation-stack";
 import * as environmentModules from "./environments";
 import type { EnvironmentConfig } from "./environments/types";
-import { validateEnvironments } from "./environments/validate";
+import { validateEnvironments, validatePhysicalNames } from "./environments/validate";
 import type { RotationBundle } from "./constructs/rotation-bundle";
 import { reviewPage, type SynthesizedEnvironment } from "./review/review-page";
 import type { StackJson } from "./review/terraform-json";
@@ -24,14 +24,18 @@ export interface BuildAppOptions {
 
 /**
  * One stack per environment. Every environment is validated before any construct is
- * created, and one `ConfigurationError` lists the problems of all of them.
+ * created, and one `ConfigurationError` lists the problems of all of them; then the
+ * names the stacks give their resources, which environments that may share an account
+ * must not share.
  */
 export function buildApp(options: BuildAppOptions): App {
   const envs = options.environments ?? environments;
   validateEnvironments(envs);
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
-  for (const environment of envs) {
-    new SecretsRotationStack(app, environment, options.bundle);
+  const stacks = envs.map((environment) => new SecretsRotationStack(app, environment, options.bundle));
+  // A single environment has no other to collide with, and skips rendering its stack twice.
+  if (stacks.length > 1) {
+    validatePhysicalNames(stacks.map((stack) => ({ environment: stack.environment, names: stack.physicalNames() })));
   }
   return app;
 }

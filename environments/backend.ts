@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { anyString, variantOf } from "../constructs/field-schemas";
+import { anyString, flag, variantOf } from "../constructs/field-schemas";
 import { settings } from "../constructs/settings-schema";
 
 /** Where Terraform keeps an environment's state. */
@@ -7,6 +7,13 @@ export const BackendSchema = variantOf("kind", [
   settings({
     /** State in a file next to the project, `terraform.<env>.tfstate` (a relative path). */
     kind: v.literal("local"),
+    /**
+     * Local state in the `production` tier, which otherwise requires Terraform Cloud: a
+     * file on one machine, with no lock shared between the people who apply, no history
+     * and no access control of its own.
+     * @default false
+     */
+    acceptLocalStateInProduction: v.optional(flag(), false),
   }),
   settings({
     /**

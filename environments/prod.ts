@@ -12,7 +12,12 @@ export const prod: EnvironmentConfig = {
   tier: "production",
   region: "us-east-1",
   tags: { Project: "secrets-rotation", Environment: "prod" },
-  backend: { kind: "local" },
+  // Before the first apply: your production account, the role Terraform assumes in it, and
+  // the Terraform Cloud organization and workspace that keep prod's state (README, "Before
+  // the first apply"). Until then the apply stops at once: no such account, role or organization.
+  allowedAccountIds: ["111122223333"],
+  assumeRoleArn: "arn:aws:iam::111122223333:role/secrets-rotation-deployer",
+  backend: { kind: "cloud", organization: "example-org", workspace: "secrets-rotation-prod" },
   encryption: { kind: "customer-managed", deletionWindowDays: 30 },
   network: {
     kind: "new",
@@ -22,7 +27,7 @@ export const prod: EnvironmentConfig = {
     flowLogRetentionDays: 365,
   },
   database: {
-    identifier: "mytestdatabaseinstance",
+    identifier: "prod-app-db",
     engine: "mysql",
     engineVersion: "8.4",
     instanceClass: "db.m7g.large",
@@ -47,8 +52,8 @@ export const prod: EnvironmentConfig = {
   },
   keyValueSecrets: [
     {
-      secretName: "tutorials/MyFirstTutorialSecret",
-      description: "The secret I created for the first tutorial",
+      secretName: "prod/app/api-credentials",
+      description: "The application's credentials for an external API, put outside Terraform",
       keys: ["username", "password"],
       rotation: { kind: "none", reason: "Issued by a third party that offers no API to replace it: its owner rotates it by hand" },
       recoveryWindowDays: 30,
@@ -56,7 +61,7 @@ export const prod: EnvironmentConfig = {
   ],
   databaseUsers: [
     {
-      secretName: "tutorials/mytestdatabaseinstance/appuser",
+      secretName: "prod/app/database/appuser",
       description: "Credentials of the application's own database user, rotated every 30 days",
       username: "appuser",
       privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],

@@ -28,6 +28,20 @@ const PRODUCTION_REQUIREMENTS: readonly TierRequirement[] = [
     allowed: 'a function that rotates it ({ kind: "function", functionArn, automaticallyAfterDays }) or why not ({ kind: "none", reason })',
   },
   { field: "databaseUsers.*.recoveryWindowDays", accepts: atLeast(7), allowed: "7 to 30" },
+  {
+    field: "allowedAccountIds",
+    accepts: (value) => value !== undefined,
+    allowed: "the 12-digit IDs of the accounts it deploys to",
+  },
+  {
+    field: "backend",
+    accepts: (value) => {
+      const backend = value as { kind: string; acceptLocalStateInProduction?: boolean };
+      return backend.kind !== "local" || backend.acceptLocalStateInProduction === true;
+    },
+    allowed:
+      '{ kind: "cloud" } (Terraform Cloud), or local state accepted explicitly, { kind: "local", acceptLocalStateInProduction: true }',
+  },
 ];
 
 /** The production tier's hardening, one rule per requirement. */

@@ -17,6 +17,7 @@ import { adapt, allBut, settings } from "../constructs/settings-schema";
 import { allowed, show } from "../constructs/validation";
 import { boundUsernames } from "../shared/rotation-binding";
 import { ROTATION_STRATEGIES } from "../shared/secret-contract";
+import { accountId, accountOfRole, roleArn } from "./accounts";
 import { BackendSchema, cloudWorkspace } from "./backend";
 import { PRODUCTION_TIER_RULES } from "./production-tier";
 import { rotationFunctionName } from "./rotation-functions";
@@ -75,14 +76,34 @@ export const EnvironmentSchema = settings(
     /**
      * `production` turns on the hardening rules: deletion protection, multi-AZ, a
      * customer-managed or existing KMS key, a final snapshot, backups and recovery windows
-     * of at least 7 days.
+     * of at least 7 days, pinned accounts and state in Terraform Cloud.
      */
     tier: oneOf(["development", "production"]),
     /** AWS region, e.g. `eu-west-1`. */
     region: region(),
     /** Tags applied to every resource through the provider's `default_tags`. */
     tags: v.optional(mapOf(anyString(), "an object of tag names and values")),
-    /** Where Terraform keeps state. @default { kind: "local" } */
+    /**
+     * The AWS accounts this environment may be applied to (the provider's
+     * `allowed_account_ids`): Terraform stops before any change when its credentials are of
+     * another account. Required by the production tier. Environments pinned to accounts
+     * apart may use the same names; others must not (see `validatePhysicalNames`).
+     * @default any account the credentials belong to
+     */
+    allowedAccountIds: v.optional(list(accountId(), "12-digit AWS account IDs, as strings", { min: 1 })),
+    /**
+     * A role Terraform assumes to deploy (the provider's `assume_role`, session name
+     * `cdktf-<env>`), e.g. a deployment role in the environment's own account, so that one
+     * set of credentials (a Terraform Cloud organization's) deploys each environment into
+     * its account. A role of one of `allowedAccountIds`, when both are given.
+     * @default none: the credentials' own identity deploys
+     */
+    assumeRoleArn: v.optional(roleArn()),
+    /**
+     * Where Terraform keeps state: a local file, or Terraform Cloud, which the production
+     * tier requires unless the local backend says `acceptLocalStateInProduction: true`.
+     * @default { kind: "local" }
+     */
     backend: v.optional(BackendSchema, { kind: "local" }),
     /**
      * The KMS key that encrypts the secrets, the database and the logs: the AWS-managed
@@ -274,6 +295,20 @@ export const EnvironmentSchema = settings(
           });
           if (problem !== undefined) report(["databaseUsers", i, "username"], problem);
         }),
+    },
+    {
+      fields: ["allowedAccountIds", "assumeRoleArn"],
+      check: ({ allowedAccountIds, assumeRoleArn }, report) => {
+        if (allowedAccountIds === undefined || assumeRoleArn === undefined) return;
+        const account = accountOfRole(assumeRoleArn);
+        if (!allowedAccountIds.includes(account)) {
+          report(
+            ["assumeRoleArn"],
+            `is ${show(assumeRoleArn)}, a role of account ${account}; ` +
+              `allowed: a role of an account in allowedAccountIds (${allowedAccountIds.join(", ")})`,
+          );
+        }
+      },
     },
     {
       fields: ["name", "backend"],

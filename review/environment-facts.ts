@@ -16,6 +16,15 @@ interface Fact {
 const FACTS: readonly Fact[] = [
   { label: "Region", value: (stack) => String(providerSettings(stack).region) },
   {
+    label: "AWS account",
+    value: (stack) => {
+      const provider = providerSettings(stack);
+      const accounts = list(provider.allowed_account_ids).join(", ") || "any (not pinned)";
+      const role = block(provider.assume_role)?.role_arn;
+      return role === undefined ? accounts : `${accounts}, through role ${String(role)}`;
+    },
+  },
+  {
     label: "Encryption key",
     value: (stack) => {
       const alias = resourcesOfType(stack, "aws_kms_alias")[0]?.resource.name;

@@ -228,6 +228,8 @@ function parseArguments(args: readonly string[]): VerifyOptions {
   if (environment === undefined) {
     throw new VerifyError(`no environment ${JSON.stringify(positional[0])}; environments: ${environments.map((e) => e.name).join(", ")}`);
   }
+  // No local file to default to: the state is in Terraform Cloud.
+  if (outputsFile === undefined && environment.backend?.kind === "cloud") throw new VerifyError(outputsHint(environment));
   return {
     environment,
     outputsFile: path.resolve(outputsFile ?? path.join(ROOT, localStateFile(environment.name))),

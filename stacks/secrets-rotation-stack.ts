@@ -11,7 +11,7 @@ import {
 import type { Construct, Node } from "constructs";
 import { cloudWorkspace } from "../environments/backend";
 import type { EnvironmentConfig, ValidEnvironment } from "../environments/types";
-import { forEnvironment, validateEnvironment } from "../environments/validate";
+import { forEnvironment, type PhysicalName, validateEnvironment } from "../environments/validate";
 import { rotationFunctionName } from "../environments/rotation-functions";
 import { ROTATION_STRATEGIES, type RotationStrategy } from "../shared/secret-contract";
 import type { RotationBundle } from "../constructs/rotation-bundle";
@@ -24,6 +24,7 @@ import { RotationAlerts } from "../constructs/rotation-alerts";
 import { RotationFunction } from "../constructs/rotation-function";
 import type { SecretReadPolicy } from "../constructs/secret-read-policy";
 import { withinField } from "../constructs/validation";
+import { physicalNames } from "./physical-names";
 import { providerVersionConstraint } from "./provider-version";
 import { ReadableLogicalIds } from "./readable-logical-ids";
 
@@ -40,16 +41,42 @@ export function localStateFile(environmentName: string): string {
  * a construct's own check of what the stack wires comes out the same way.
  */
 export class SecretsRotationStack extends TerraformStack {
+  /** The environment as validated, defaults applied. */
+  public readonly environment: ValidEnvironment;
   private readonly logicalIds = new ReadableLogicalIds();
 
   constructor(scope: Construct, config: EnvironmentConfig, bundle: RotationBundle) {
     const env = validateEnvironment(config);
     super(scope, env.name);
+    this.environment = env;
     try {
       this.build(env, bundle);
     } catch (error) {
       throw forEnvironment(env.name, error);
     }
+  }
+
+  /**
+   * The names this stack gives what it creates that must be unique in an account, a region
+   * or Terraform Cloud, read from its configuration as built (synth's aspects have not run
+   * yet; the one this stack has builds a deployment package and names nothing).
+   */
+  public physicalNames(): PhysicalName[] {
+    return physicalNames(this.toTerraform());
+  }
+
+  /**
+   * cdktf's validations of the stack, less the one its `CloudBackend` adds: that a
+   * `terraform` binary of version 1.1 or later is on the PATH (it runs `terraform version`).
+   * Synth writes configuration and needs no Terraform, on a fresh machine as in CI; the
+   * Terraform that runs the plan refuses a cloud block itself if it is older than 1.1.
+   */
+  public override runAllValidations(): void {
+    const errors = this.node
+      .findAll()
+      .filter((construct) => !(construct instanceof CloudBackend))
+      .flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join("\n  ")}`);
   }
 
   /** Addresses such as `aws_vpc.network` instead of cdktf's hashed names: see {@link ReadableLogicalIds}. */
@@ -60,6 +87,9 @@ export class SecretsRotationStack extends TerraformStack {
   private build(env: ValidEnvironment, bundle: RotationBundle): void {
     const provider = new AwsProvider(this, "aws", {
       region: env.region,
+      allowedAccountIds: env.allowedAccountIds,
+      // The session name shows in CloudTrail which environment's deployment made a change.
+      assumeRole: env.assumeRoleArn === undefined ? undefined : [{ roleArn: env.assumeRoleArn, sessionName: `cdktf-${env.name}` }],
       defaultTags: [{ tags: { ...env.tags, Environment: env.name, ManagedBy: "cdktf" } }],
     });
     this.addOverride("terraform.required_providers.aws.version", providerVersionConstraint(provider));

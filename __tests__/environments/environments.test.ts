@@ -14,6 +14,8 @@ import type { StackJson } from "../../review/terraform-json";
 import { realisticValues } from "../support/realistic-values";
 import { evaluateJsonencode } from "../support/terraform-expressions";
 import { resourcesOf, synthEnvironments } from "../support/synth";
+import { physicalNames } from "../../stacks/physical-names";
+import type { EnvironmentConfig } from "../../environments/types";
 
 let stacks: Record<string, StackJson>;
 let outdir: string;
@@ -35,14 +37,17 @@ function secretNamed(stack: StackJson, name: string): [string, Attributes] {
   return found[0];
 }
 
-const TUTORIAL_SECRET = "tutorials/MyFirstTutorialSecret";
-const APP_SECRET = "tutorials/mytestdatabaseinstance/appuser";
+const ENVIRONMENTS: Record<string, EnvironmentConfig> = { dev, prod };
 
 describe.each(["dev", "prod"])("%s carries the tutorial scenario", (name) => {
+  const env = ENVIRONMENTS[name];
+  const keyValueSecret = env.keyValueSecrets![0];
+  const userSecret = env.databaseUsers[0];
+
   test("the key/value secret of tutorial 1, whose value is set outside Terraform", () => {
     const stack = stacks[name];
-    const [logical, secret] = secretNamed(stack, TUTORIAL_SECRET);
-    expect(secret.description).toBe("The secret I created for the first tutorial");
+    const [logical, secret] = secretNamed(stack, keyValueSecret.secretName);
+    expect(secret.description).toBe(keyValueSecret.description);
     const versions = resourcesOf(stack, "aws_secretsmanager_secret_version").filter(
       ([, v]) => v.secret_id === `\${aws_secretsmanager_secret.${logical}.id}`,
     );
@@ -52,7 +57,7 @@ describe.each(["dev", "prod"])("%s carries the tutorial scenario", (name) => {
   test("the MySQL instance of tutorial 2, whose master password only RDS knows", () => {
     const db = only(stacks[name], "aws_db_instance");
     expect(db).toMatchObject({
-      identifier: "mytestdatabaseinstance",
+      identifier: env.database.identifier,
       engine: "mysql",
       username: "adminuser",
       // dev listens on the tutorial's port; prod moves off MySQL's default (Security Hub RDS.23).
@@ -67,7 +72,7 @@ describe.each(["dev", "prod"])("%s carries the tutorial scenario", (name) => {
 
   test("the application user's secret, rotated every 30 days by the rotation function from the start", () => {
     const stack = stacks[name];
-    const [logical] = secretNamed(stack, APP_SECRET);
+    const [logical] = secretNamed(stack, userSecret.secretName);
     const rotation = resourcesOf(stack, "aws_secretsmanager_secret_rotation")
       .map(([, r]) => r)
       .find((r) => r.secret_id === `\${aws_secretsmanager_secret.${logical}.id}`);
@@ -81,7 +86,7 @@ describe.each(["dev", "prod"])("%s carries the tutorial scenario", (name) => {
 
   test("Terraform writes the connection seed once and never takes AWSCURRENT back", () => {
     const stack = stacks[name];
-    const [logical] = secretNamed(stack, APP_SECRET);
+    const [logical] = secretNamed(stack, userSecret.secretName);
     const seeds = resourcesOf(stack, "aws_secretsmanager_secret_version").filter(
       ([, v]) => v.secret_id === `\${aws_secretsmanager_secret.${logical}.id}`,
     );
@@ -251,7 +256,7 @@ describe.each(["dev", "prod"])("%s before the first apply", (name) => {
 
   test("the function's channels bind exactly the configured users and database, as the function parses them", () => {
     const stack = stacks[name];
-    const env = name === "dev" ? dev : prod;
+    const env = ENVIRONMENTS[name];
     const [, fn] = resourcesOf(stack, "aws_lambda_function")[0];
     const zip = readFileSync(path.join(outdir, "stacks", name, String(fn.filename)));
     const bindings = parseSecretBindings(strFromU8(unzipSync(zip)[SECRET_BINDINGS_FILE]));
@@ -277,26 +282,73 @@ describe.each(["dev", "prod"])("%s before the first apply", (name) => {
   });
 });
 
+describe("names per environment", () => {
+  test("dev keeps the walkthrough's names", () => {
+    expect(only(stacks.dev, "aws_db_instance").identifier).toBe("mytestdatabaseinstance");
+    expect(resourcesOf(stacks.dev, "aws_secretsmanager_secret").map(([, s]) => s.name).sort()).toEqual([
+      "tutorials/MyFirstTutorialSecret",
+      "tutorials/mytestdatabaseinstance/appuser",
+    ]);
+  });
+
+  test("prod has names of its own: none that AWS keeps unique is dev's or the tutorial's", () => {
+    const devNames = new Set(physicalNames(stacks.dev).map((n) => n.name.toLowerCase()));
+    const prodNames = physicalNames(stacks.prod);
+    expect(prodNames.map((n) => n.address)).toEqual(
+      expect.arrayContaining(["aws_db_instance.database", "aws_db_subnet_group.database", "aws_security_group.database"]),
+    );
+    expect(prodNames.filter((n) => devNames.has(n.name.toLowerCase()))).toEqual([]);
+    expect(JSON.stringify(prodNames)).not.toMatch(/tutorial|mytestdatabaseinstance/i);
+  });
+});
+
+describe("accounts and roles", () => {
+  test("prod is applied only to its pinned account, through the role it names, in a session named after it", () => {
+    const provider = (stacks.prod.provider as { aws: Record<string, unknown>[] }).aws[0];
+    expect(provider.allowed_account_ids).toEqual(["111122223333"]);
+    expect(provider.assume_role).toEqual([
+      { role_arn: "arn:aws:iam::111122223333:role/secrets-rotation-deployer", session_name: "cdktf-prod" },
+    ]);
+  });
+
+  test("dev pins no account and assumes no role: it deploys with the credentials at hand", () => {
+    const provider = (stacks.dev.provider as { aws: Record<string, unknown>[] }).aws[0];
+    expect(provider).not.toHaveProperty("allowed_account_ids");
+    expect(provider).not.toHaveProperty("assume_role");
+  });
+});
+
 describe("backends", () => {
-  test.each(["dev", "prod"])("%s keeps local state at a relative path outside cdktf.out", (name) => {
-    expect(stacks[name].terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+  let saved: NodeJS.ProcessEnv;
+  beforeEach(() => (saved = { ...process.env }));
+  afterEach(() => (process.env = saved));
+
+  test("dev keeps local state at a relative path outside cdktf.out", () => {
+    expect(stacks.dev.terraform.backend).toEqual({ local: { path: "../../../terraform.dev.tfstate" } });
+  });
+
+  test("prod keeps its state in the Terraform Cloud workspace its configuration names", () => {
+    expect(stacks.prod.terraform.backend).toBeUndefined();
+    expect(stacks.prod.terraform.cloud).toEqual({ organization: "example-org", workspaces: { name: "secrets-rotation-prod" } });
+  });
+
+  test("the configuration wins over TFC_* variables: state goes where prod.ts says", async () => {
+    process.env.TFC_ORGANIZATION = "someone-else";
+    process.env.TFC_WORKSPACE_PROD_COPY = "another-workspace";
+    const { stacks: decoyed } = await synthEnvironments([{ ...prod, name: "prod-copy" }]);
+    expect(decoyed["prod-copy"].terraform.cloud).toEqual({ organization: "example-org", workspaces: { name: "secrets-rotation-prod" } });
   });
 
   test("Terraform Cloud: one named workspace per environment, names from the environment variables", async () => {
-    const saved = { ...process.env };
     process.env.TFC_ORGANIZATION = "acme-platform";
     process.env.TFC_WORKSPACE_STAGING_EU = "secrets-staging-eu";
-    try {
-      const stagingEu = { ...dev, name: "staging-eu", backend: { kind: "cloud" as const } };
-      const cloud = (await synthEnvironments([stagingEu])).stacks["staging-eu"];
-      expect(cloud.terraform.backend).toBeUndefined();
-      expect(cloud.terraform.cloud).toEqual({
-        organization: "acme-platform",
-        workspaces: { name: "secrets-staging-eu" },
-      });
-    } finally {
-      process.env = saved;
-    }
+    const stagingEu = { ...dev, name: "staging-eu", backend: { kind: "cloud" as const } };
+    const cloud = (await synthEnvironments([stagingEu])).stacks["staging-eu"];
+    expect(cloud.terraform.backend).toBeUndefined();
+    expect(cloud.terraform.cloud).toEqual({
+      organization: "acme-platform",
+      workspaces: { name: "secrets-staging-eu" },
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
 import { format } from "@cdktf/hcl-tools";
@@ -10,10 +10,16 @@ import { environments } from "../../main";
 import { freshCopy, ROOT } from "../support/fresh-copy";
 import { terraformBinary, terraformFmtCheck } from "../support/terraform-binary";
 
-function synth(dir: string, hcl: boolean): void {
+/**
+ * `npm run synth` (`synth:hcl` with `hcl`) in `dir` as on a fresh machine: no `TFC_*`
+ * variable, and nothing on the PATH (cdktf's Terraform Cloud backend looks for a
+ * `terraform` binary); `emptyDir` is a directory with nothing in it.
+ */
+function synth(dir: string, hcl: boolean, emptyDir: string): void {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("TFC_")));
   execFileSync(process.execPath, ["scripts/run.js", "main.ts"], {
     cwd: dir,
-    env: { ...process.env, SYNTH_HCL_OUTPUT: hcl ? "true" : "false", CHECKPOINT_DISABLE: "1" },
+    env: { ...env, PATH: emptyDir, SYNTH_HCL_OUTPUT: hcl ? "true" : "false", CHECKPOINT_DISABLE: "1" },
     stdio: "pipe",
   });
 }
@@ -79,13 +85,15 @@ describe("synthesized output", () => {
   beforeAll(() => {
     first = freshCopy();
     second = freshCopy();
+    const emptyDir = mkdtempSync(path.join(tmpdir(), "empty-path-"));
     for (const dir of [first, second]) {
-      synth(dir, false);
+      synth(dir, false, emptyDir);
       const json = tree(path.join(dir, "cdktf.out"));
-      synth(dir, true);
+      synth(dir, true, emptyDir);
       const hcl = tree(path.join(dir, "cdktf.out"));
       outputs.set(dir, { json, hcl });
     }
+    rmSync(emptyDir, { recursive: true });
     if (cliStartsHere) {
       cliSynthHcl(first);
       cliHcl = tree(path.join(first, "cdktf.out"));
@@ -107,6 +115,11 @@ describe("synthesized output", () => {
     }
     const zips = [...a.json.keys()].filter((f) => f.endsWith(".zip"));
     expect(zips).toHaveLength(environments.length);
+  });
+
+  test("keeps prod's state in the Terraform Cloud workspace prod.ts names, with no TFC_* variable set", () => {
+    const prod = JSON.parse(outputs.get(first)!.json.get("stacks/prod/cdk.tf.json")!.toString("utf8"));
+    expect(prod.terraform.cloud).toEqual({ organization: "example-org", workspaces: { name: "secrets-rotation-prod" } });
   });
 
   test("holds one configuration format per stack directory", () => {

@@ -278,6 +278,37 @@ const cases: [string, EnvironmentConfig, string][] = [
     'environment "Dev": name is "Dev"; allowed: 1–20 lower-case letters, digits or \'-\', starting with a letter',
   ],
   [
+    "an account ID that is not 12 digits",
+    variant(prod, (e) => (e.allowedAccountIds = ["11112222333"])),
+    'environment "prod": allowedAccountIds[0] is "11112222333"; allowed: a 12-digit AWS account ID, as a string such as "111122223333"',
+  ],
+  [
+    "an account ID written as a number",
+    variant(prod, (e) => (e.allowedAccountIds = [111122223333 as never])),
+    'environment "prod": allowedAccountIds[0] is 111122223333; allowed: a 12-digit AWS account ID, as a string such as "111122223333"',
+  ],
+  [
+    "a user's ARN as the role to assume",
+    variant(prod, (e) => (e.assumeRoleArn = "arn:aws:iam::111122223333:user/deployer")),
+    'environment "prod": assumeRoleArn is "arn:aws:iam::111122223333:user/deployer"; allowed: an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name>',
+  ],
+  [
+    "a role of an account the environment is not pinned to",
+    variant(prod, (e) => (e.assumeRoleArn = "arn:aws:iam::444455556666:role/secrets-rotation-deployer")),
+    'environment "prod": assumeRoleArn is "arn:aws:iam::444455556666:role/secrets-rotation-deployer", a role of account 444455556666; allowed: a role of an account in allowedAccountIds (111122223333)',
+  ],
+  [
+    "prod pinned to no account",
+    variant(prod, (e) => delete e.allowedAccountIds),
+    'environment "prod": allowedAccountIds is missing, which the production tier refuses; allowed: the 12-digit IDs of the accounts it deploys to',
+  ],
+  [
+    "prod keeping its state in a local file without saying so",
+    variant(prod, (e) => (e.backend = { kind: "local" })),
+    'environment "prod": backend is {"kind":"local","acceptLocalStateInProduction":false}, which the production tier refuses; ' +
+      'allowed: { kind: "cloud" } (Terraform Cloud), or local state accepted explicitly, { kind: "local", acceptLocalStateInProduction: true }',
+  ],
+  [
     "Terraform Cloud without an organization",
     variant(dev, (e) => (e.backend = { kind: "cloud", workspace: "dev" })),
     'environment "dev": backend.organization is not set; allowed: a Terraform Cloud organization name, in the config or TFC_ORGANIZATION',
@@ -306,9 +337,78 @@ describe("invalid configuration fails synth with one message naming environment,
     expect(() => build([dev, prod])).not.toThrow();
   });
 
+  test("a stack's own validations still fail synth (only cdktf's look for a terraform binary is left out)", () => {
+    const app = buildApp({ environments: [prod], bundle, outdir });
+    app.node.findChild("prod").node.findChild("Database").node.addValidation({ validate: () => ["found at synth"] });
+    expect(() => app.synth()).toThrow("[prod/Database] found at synth");
+  });
+
+  test("prod may keep its state in a local file when it says so", () => {
+    expect(() => build([variant(prod, (e) => (e.backend = { kind: "local", acceptLocalStateInProduction: true }))])).not.toThrow();
+  });
+
   test("two environments with one name", () => {
     expect(() => validateEnvironments([dev, { ...prod, name: "dev" }])).toThrow(
       'environment "dev": name is used by another environment; allowed: a name no other environment in environments/index.ts uses',
     );
+  });
+});
+
+/** The lines of the `ConfigurationError` that building `envs` fails with, or none. */
+function problemLines(envs: EnvironmentConfig[]): readonly string[] {
+  try {
+    build(envs);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    return error.lines;
+  }
+  return [];
+}
+
+describe("two environments that may share an account fail synth on each name they share, from the names their stacks create", () => {
+  const [ACCOUNT_A, ACCOUNT_B] = ["111122223333", "444455556666"];
+  /** dev's names again, under an environment name of its own. */
+  const staging = variant(dev, (e) => (e.name = "staging"));
+  const regional = (address: string, kind: string, name: string) =>
+    `environment "staging": ${address} names the ${kind} "${name}", as ${address} of environment "dev" does, in what may be ` +
+    "the same account and region (us-east-1); allowed: a name of its own, or the two environments pinned to different accounts (allowedAccountIds)";
+  const dubbed = [
+    regional("aws_cloudwatch_log_group.database_log_group_error", "log group", "/aws/rds/instance/mytestdatabaseinstance/error"),
+    regional("aws_security_group.database", "security group", "mytestdatabaseinstance-database"),
+    regional("aws_db_subnet_group.database", "DB subnet group", "mytestdatabaseinstance"),
+    regional("aws_db_instance.database", "DB instance", "mytestdatabaseinstance"),
+    regional("aws_secretsmanager_secret.key_value_secret_0", "secret", "tutorials/MyFirstTutorialSecret"),
+    regional("aws_secretsmanager_secret.database_user_secret_0", "secret", "tutorials/mytestdatabaseinstance/appuser"),
+  ];
+
+  test("neither pinned to an account", () => {
+    expect(problemLines([dev, staging])).toEqual(dubbed);
+  });
+
+  test("pinned to accounts that overlap", () => {
+    const devInA = variant(dev, (e) => (e.allowedAccountIds = [ACCOUNT_A]));
+    const stagingInBOrA = variant(staging, (e) => (e.allowedAccountIds = [ACCOUNT_B, ACCOUNT_A]));
+    expect(problemLines([devInA, stagingInBOrA])).toEqual(dubbed);
+  });
+
+  test("pinned to different accounts, directly or by the role each assumes, they may share names", () => {
+    const devInA = variant(dev, (e) => (e.allowedAccountIds = [ACCOUNT_A]));
+    expect(problemLines([devInA, variant(staging, (e) => (e.allowedAccountIds = [ACCOUNT_B]))])).toEqual([]);
+    expect(problemLines([devInA, variant(staging, (e) => (e.assumeRoleArn = `arn:aws:iam::${ACCOUNT_B}:role/deployer`))])).toEqual([]);
+  });
+
+  test("in another region, only the names IAM keeps per account and the Terraform Cloud workspace collide", () => {
+    const prodEu = variant(prod, (e) => {
+      e.name = "prod-eu";
+      e.region = "eu-west-1";
+      if (e.network.kind === "new") e.network.availabilityZoneIds = ["euw1-az1", "euw1-az2", "euw1-az3"];
+    });
+    expect(problemLines([prod, prodEu])).toEqual([
+      'environment "prod-eu": aws_iam_role.database_monitoring_role names the IAM role "prod-app-db-rds-monitoring", as ' +
+        'aws_iam_role.database_monitoring_role of environment "prod" does, in what may be the same account; allowed: a name ' +
+        "of its own, or the two environments pinned to different accounts (allowedAccountIds)",
+      'environment "prod-eu": terraform.cloud names the Terraform Cloud workspace "app.terraform.io/example-org/secrets-rotation-prod", ' +
+        'as terraform.cloud of environment "prod" does; allowed: a name of its own',
+    ]);
   });
 });

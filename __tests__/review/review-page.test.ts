@@ -41,7 +41,8 @@ describe("the review page", () => {
     ];
     expect(names.length).toBeGreaterThan(5);
     for (const resourceName of names) expect(created).toContain(`\`${String(resourceName)}\``);
-    expect(created).toContain("the master user secret of mytestdatabaseinstance");
+    const [database] = resourcesOfType(stacks[name], "aws_db_instance");
+    expect(created).toContain(`the master user secret of ${String(database.resource.identifier)}`);
   });
 
   test.each(environments.map((e) => [e.name, e.tier] as const))("%s: reports the security catalogue's verdict for its tier", (name, tier) => {
@@ -58,14 +59,17 @@ describe("the review page", () => {
   });
 
   test("a key/value secret: not rotated, and why, in dev and prod; rotated by its own function in the existing-VPC variant", async () => {
-    const secret = "`tutorials/MyFirstTutorialSecret` | key/value, value put by hand";
-    expect(section(reviews.dev, "What it creates")).toContain(`${secret}, not rotated;`);
+    const kind = "key/value, value put by hand";
+    expect(section(reviews.dev, "What it creates")).toContain(`\`tutorials/MyFirstTutorialSecret\` | ${kind}, not rotated;`);
     expect(section(reviews.prod, "Security checks")).toContain(
       "Not rotated, as the environment states: Issued by a third party that offers no API to replace it: its owner rotates it by hand.",
     );
     const existing = variant("existing").env;
     const { reviews: variantReviews } = await synthEnvironments([existing]);
-    expect(section(variantReviews.existing, "What it creates")).toContain(`${secret}, rotated by tutorial-secret-rotation every 30 days;`);
+    const [keyValueSecret] = existing.keyValueSecrets ?? [];
+    expect(section(variantReviews.existing, "What it creates")).toContain(
+      `\`${keyValueSecret.secretName}\` | ${kind}, rotated by tutorial-secret-rotation every 30 days;`,
+    );
   });
 
   test("dev's exceptions are cost and disposability; prod's only what does not apply to the design", () => {

@@ -54,7 +54,7 @@ export const VARIANTS: readonly Variant[] = [
         { ...prod.databaseUsers[0], strategy: "alternating-users" },
         {
           ...prod.databaseUsers[0],
-          secretName: "tutorials/mytestdatabaseinstance/reporting",
+          secretName: "prod/app/database/reporting",
           username: "reporting",
           privileges: ["SELECT"],
           strategy: "single-user",

@@ -8,9 +8,9 @@ test("reads from the synthesized stacks each secret, its schedule and function, 
   for (const env of [dev, prod]) {
     expect(expectedState(stacks[env.name])).toEqual({
       secrets: [
-        { name: "tutorials/MyFirstTutorialSecret", kind: "key-value" },
+        { name: env.keyValueSecrets![0].secretName, kind: "key-value" },
         {
-          name: "tutorials/mytestdatabaseinstance/appuser",
+          name: env.databaseUsers[0].secretName,
           kind: "database-user",
           schedule: { automaticallyAfterDays: 30 },
           functionName: `${env.name}-rotate-alternating-users`,
