@@ -8,7 +8,7 @@
  * it imports into `lib/` (scripts/build-packages/compile.ts); its manifest gets the rest
  * from the project's package.json (scripts/build-packages/manifest.ts); LICENSE and
  * CHANGELOG.md are the project's. The infrastructure package also ships the rotation
- * function's bundle, built as `npm run build:lambda` builds it.
+ * function's bundle: the one `npm run synth` uses (scripts/rotation-bundle.ts).
  *
  * The packages are staged in `dist/packages/<folder>/` and packed with `npm pack`, which
  * gives every file the same fixed date: the same sources give the same tarballs.
@@ -16,9 +16,9 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { buildRotationBundle } from "./build-lambda";
 import { compilePackage } from "./build-packages/compile";
 import { importedPackages, type Manifest, publishedManifest } from "./build-packages/manifest";
+import { ensureRotationBundle } from "./rotation-bundle";
 
 const ROOT = path.resolve(__dirname, "..");
 const PACKAGES_DIR = path.join(ROOT, "packages");
@@ -39,8 +39,12 @@ export interface BuiltPackage {
  * packages/: the rotation bundle, where `ROTATION_BUNDLE` (packages/infrastructure/index.ts)
  * finds it.
  */
-const EXTRAS: Readonly<Record<string, (stagedDir: string) => Promise<unknown>>> = {
-  infrastructure: (stagedDir) => buildRotationBundle(path.join(stagedDir, "lambda")),
+const EXTRAS: Readonly<Record<string, (stagedDir: string) => Promise<void>>> = {
+  infrastructure: async (stagedDir) => {
+    const { codePath } = await ensureRotationBundle();
+    mkdirSync(path.join(stagedDir, "lambda"));
+    copyFileSync(codePath, path.join(stagedDir, "lambda", "index.js"));
+  },
 };
 
 /** The project's files every package ships. */
