@@ -21,7 +21,7 @@ export interface VerifiedTls {
 // The two option types below are the parts of the drivers' own types that these functions
 // set, written out here: with them, this library's declarations name no driver, and an
 // application installs (and type-checks against) only the driver it uses. The tests pass
-// them to mysql2's createConnection and to pg's Client, which checks that they fit.
+// them to mysql2's createConnection and to pg's Client, so the type check proves they fit.
 
 /** The options {@link mysqlConnectionOptions} sets, a part of mysql2's `ConnectionOptions`. */
 export interface MysqlConnectionOptions {

@@ -75,15 +75,17 @@ describe("the tarballs", () => {
     expect(packages[CLIENT].files.filter((f) => /constructs\/|stacks\/|environments\/|lambda\//.test(f))).toEqual([]);
   });
 
-  test.each([INFRASTRUCTURE, CLIENT])("%s pins each dependency as the project does, and leaves cdktf, the drivers and their kin to peers", (name) => {
+  test.each([
+    [INFRASTRUCTURE, ["@cdktf/provider-aws", "cdktf", "constructs"]],
+    [CLIENT, ["@types/pg", "mysql2", "pg"]],
+  ])("%s pins each dependency as the project does, and leaves %j to the consumer", (name, peers) => {
     const { dependencies, peerDependencies } = manifestOf(name);
+    expect(Object.keys(dependencies).length).toBeGreaterThan(0);
     for (const [dependency, version] of Object.entries(dependencies)) {
       expect([dependency, version]).toEqual([dependency, PROJECT.dependencies[dependency]]);
     }
-    for (const peer of ["cdktf", "@cdktf/provider-aws", "constructs", "mysql2", "pg"]) {
-      expect(dependencies).not.toHaveProperty(peer);
-    }
-    expect(Object.keys(peerDependencies).length).toBeGreaterThan(0);
+    expect(Object.keys(peerDependencies).sort()).toEqual(peers);
+    expect(Object.keys(dependencies).filter((d) => peers.includes(d))).toEqual([]);
   });
 });
 
@@ -106,18 +108,18 @@ describe("the installed projects", () => {
       import { createRequire } from "node:module";
       const viaImport = await import(${JSON.stringify(name)});
       const viaRequire = createRequire(import.meta.url)(${JSON.stringify(name)});
-      const names = Object.keys(viaRequire).sort();
+      // Node's namespace of a CommonJS module has more names ("default", and "module.exports"
+      // from Node 23 on): each export must be one of them, with the same value.
+      const names = Object.keys(viaRequire);
       console.log(JSON.stringify({
-        names,
-        // Node's namespace of a CommonJS module adds "default" (module.exports) and the compiler's "__esModule" marker.
-        importNames: Object.keys(viaImport).filter((n) => n !== "default" && n !== "__esModule").sort(),
-        identical: names.every((n) => viaImport[n] === viaRequire[n]),
+        exports: names.length,
+        notImported: names.filter((n) => !(n in viaImport)),
+        different: names.filter((n) => n in viaImport && viaImport[n] !== viaRequire[n]),
       }));`;
     const { stdout } = await run(path.join(work, example), process.execPath, ["--input-type=module", "-e", script]);
-    const { names, importNames, identical } = JSON.parse(stdout) as { names: string[]; importNames: string[]; identical: boolean };
-    expect(names.length).toBeGreaterThan(5);
-    expect(importNames).toEqual(names);
-    expect(identical).toBe(true);
+    const { exports, notImported, different } = JSON.parse(stdout) as { exports: number; notImported: string[]; different: string[] };
+    expect(exports).toBeGreaterThan(5);
+    expect({ notImported, different }).toEqual({ notImported: [], different: [] });
   }, 60_000);
 });
 

@@ -1,10 +1,10 @@
 import type { EnvironmentConfig } from "@secrets-rotation/infrastructure";
 
 /**
- * Staging: the orders service's PostgreSQL database and its credentials, built cheaply.
- * AWS-managed keys, one small single-AZ instance, NAT gateway-free access to Secrets
- * Manager through one interface endpoint, and no recovery window, so the environment can
- * be torn down and built again at once.
+ * Staging: the orders service's PostgreSQL database and its credentials, built cheaply:
+ * AWS-managed keys, one small single-AZ instance, Secrets Manager reached through an
+ * interface endpoint in one zone rather than NAT gateways, and no recovery window, so that
+ * the environment can be torn down and built again at once.
  */
 export const staging: EnvironmentConfig = {
   name: "staging",
