@@ -1,6 +1,6 @@
 /**
  * `npm run build:packages`: builds the two npm packages of this repository and packs each
- * into a tarball, `dist/packages/<name>-<version>.tgz`.
+ * into a tarball in `dist/packages/`, named as npm names it (`secrets-rotation-client-0.1.0.tgz`).
  *
  * A package is a folder of packages/ with its package.json (name, description, entry points,
  * files, peer dependencies) and README.md. Its entry is the TypeScript file its `main`

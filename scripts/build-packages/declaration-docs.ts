@@ -8,8 +8,8 @@
  * so without this `environments/schema.d.ts` would describe `database.backupRetentionDays`
  * with no word of its documentation, and an app's editor would show none.
  *
- * This transformer runs on each declaration file before it is printed: it walks every
- * exported variable's type node beside the checker's type of the variable, and gives each
+ * This transformer runs on each declaration file before it is printed: it walks the type
+ * node of every variable beside the checker's type of the variable, and gives each
  * property signature without a comment the documentation of the property it stands for.
  */
 import ts from "typescript";
