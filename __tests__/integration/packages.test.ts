@@ -27,6 +27,7 @@ import { RotationFixture } from "../support/rotation-fixture";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PROJECT = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  version: string;
   dependencies: Record<string, string>;
 };
 const INFRASTRUCTURE = "@secrets-rotation/infrastructure";
@@ -90,6 +91,15 @@ describe("the tarballs", () => {
 });
 
 describe("the installed projects", () => {
+  test.each([["infrastructure-app"], ["application"]])("examples/%s names the packages at the version they are built with", (example) => {
+    const { dependencies } = JSON.parse(readFileSync(path.join(ROOT, "examples", example, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    const named = Object.entries(dependencies).filter(([name]) => name in packages);
+    expect(named.length).toBe(1);
+    expect(named.map(([, version]) => version)).toEqual([PROJECT.version]);
+  });
+
   test.each([["infrastructure-app"], ["application"]])("%s: npm ls finds every dependency and peer dependency satisfied", async (example) => {
     await expect(run(path.join(work, example), "npm", ["ls", "--all", "--offline"])).resolves.toBeDefined();
   });
