@@ -12,8 +12,10 @@ const providerBarrel = {
  * (lambda/) and the application library (client/) stand beside the infrastructure and
  * beside each other, and share only shared/. review/ (the review page, the security
  * catalogue, the HCL layout) reads what the synth wrote: main.ts calls it, and it builds
- * nothing, so it stands beside the infrastructure too. scripts/ and __tests__/ are tools
- * above all.
+ * nothing, so it stands beside the infrastructure too. The infrastructure package's entry
+ * (packages/) stands with main.ts, above the infrastructure and review/; it ships the
+ * rotation function prebuilt, so it imports neither lambda/ nor client/ nor the tools.
+ * scripts/ and __tests__/ are tools above all.
  */
 const LAYERS = {
   shared: ["lambda", "client", "constructs", "environments", "stacks", "review", "scripts", "main"],
@@ -23,6 +25,7 @@ const LAYERS = {
   environments: ["lambda", "client", "stacks", "review", "scripts", "main"],
   stacks: ["lambda", "client", "review", "scripts", "main"],
   review: ["lambda", "client", "constructs", "environments", "stacks", "scripts", "main"],
+  packages: ["lambda", "client", "scripts", "main"],
 };
 
 const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({

@@ -1,6 +1,4 @@
 import { isIP } from "node:net";
-import type { ConnectionOptions as MysqlConnectionOptions } from "mysql2";
-import type { ClientConfig as PgClientConfig } from "pg";
 import { socketToIp } from "../shared/tls-socket";
 import type { DatabaseCredentials } from "./connect-with-secret";
 
@@ -12,6 +10,38 @@ export interface DatabaseTls {
    * @default Node's built-in root certificates (which do not include the RDS CAs)
    */
   readonly ca?: string | Buffer;
+}
+
+/** TLS that verifies the server's certificate against `ca` (or Node's root certificates). */
+export interface VerifiedTls {
+  readonly rejectUnauthorized: true;
+  readonly ca?: string | Buffer;
+}
+
+// The two option types below are the parts of the drivers' own types that these functions
+// set, written out here: with them, this library's declarations name no driver, and an
+// application installs (and type-checks against) only the driver it uses. The tests pass
+// them to mysql2's createConnection and to pg's Client, so the type check proves they fit.
+
+/** The options {@link mysqlConnectionOptions} sets, a part of mysql2's `ConnectionOptions`. */
+export interface MysqlConnectionOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database?: string;
+  readonly ssl?: VerifiedTls & { readonly verifyIdentity: true };
+  readonly stream?: typeof socketToIp;
+}
+
+/** The configuration {@link pgClientConfig} sets, a part of pg's `ClientConfig`. */
+export interface PgClientConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database?: string;
+  readonly ssl: false | VerifiedTls;
 }
 
 /**
@@ -53,6 +83,6 @@ export function pgClientConfig(credentials: DatabaseCredentials, tls: DatabaseTl
   };
 }
 
-function verifiedTls({ ca }: DatabaseTls): { rejectUnauthorized: true; ca?: string | Buffer } {
+function verifiedTls({ ca }: DatabaseTls): VerifiedTls {
   return { rejectUnauthorized: true, ...(ca === undefined ? {} : { ca }) };
 }

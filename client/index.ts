@@ -23,5 +23,12 @@ export {
   parseDatabaseCredentials,
 } from "./connect-with-secret";
 export { type LoginFailure, loginFailureOf } from "../shared/login-failure";
-export { type DatabaseTls, mysqlConnectionOptions, pgClientConfig } from "./driver-config";
+export {
+  type DatabaseTls,
+  type MysqlConnectionOptions,
+  type PgClientConfig,
+  type VerifiedTls,
+  mysqlConnectionOptions,
+  pgClientConfig,
+} from "./driver-config";
 export { type RotationEventOutcome, handleRotationEvent } from "./rotation-events";

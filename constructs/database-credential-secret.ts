@@ -87,7 +87,7 @@ export const DatabaseCredentialSecretPropsSchema = settings(
 export type DatabaseCredentialSecretProps = v.InferInput<typeof DatabaseCredentialSecretPropsSchema>;
 
 /**
- * The credential secret of an application's database user (BRIEF decision 1).
+ * The credential secret of an application's database user.
  *
  * Terraform creates the secret and ONE seed version holding the connection metadata
  * (`engine, host, port, username, dbname, masterarn, ssl, dbInstanceIdentifier|dbClusterIdentifier,

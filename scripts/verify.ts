@@ -1,7 +1,7 @@
 /**
  * `npm run verify -- <env> [--rotate] [--outputs <file>] [--timeout <seconds>]`: after the
  * apply, proves with the deployer's AWS credentials that the environment's secrets are as
- * configured, as the walkthrough ends each tutorial by checking the result.
+ * configured.
  *
  * - What should exist comes from the environment's synthesized Terraform (this checkout);
  *   the ARNs from the stack's outputs: the local state file, or a file written by

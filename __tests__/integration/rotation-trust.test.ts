@@ -1,5 +1,5 @@
 /**
- * The rotation function's trust boundary (issue 7), against the real servers: whoever
+ * The rotation function's trust boundary, against the real servers: whoever
  * can write a secret, but not change the function, must not be able to make it act on
  * another database, user, master secret or connection, and a binding that names a user
  * the function did not create, a privileged user or the master is refused in the

@@ -74,6 +74,10 @@ describe("the lint configuration", () => {
     ["review/example.ts", "../stacks/secrets-rotation-stack"],
     ["review/example.ts", "../client/cost-model"],
     ["review/example.ts", "../main"],
+    // The infrastructure package ships the function prebuilt, and no tool.
+    ["packages/infrastructure/example.ts", "../../lambda/index"],
+    ["packages/infrastructure/example.ts", "../../client"],
+    ["packages/infrastructure/example.ts", "../../scripts/rotation-bundle"],
   ];
 
   const allowed: readonly (readonly [string, string])[] = [
@@ -92,6 +96,8 @@ describe("the lint configuration", () => {
     ["review/security/example.ts", "../terraform-json"],
     ["review/example.ts", "../shared/secret-contract"],
     ["scripts/example.ts", "../lambda/index"],
+    ["packages/infrastructure/example.ts", "../../stacks/secrets-rotation-stack"],
+    ["packages/infrastructure/example.ts", "../../review/stack-directories"],
     // A name that merely starts like a layer is not that layer.
     ["constructs/example.ts", "./client-options"],
   ];

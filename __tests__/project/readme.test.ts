@@ -25,7 +25,7 @@ function fencedBlocks(markdown: string): Block[] {
 }
 
 /**
- * Type-checks source files that exist only in memory, placed in the project (so `./client`
+ * Type-checks source files that exist only in memory, placed in the project (so `./types`
  * and `./dev` resolve as they would for a reader who copies them), under the project's
  * tsconfig.json. Returns each error as `<file>:<line>: <message>`.
  */
@@ -52,20 +52,34 @@ function typeCheck(files: ReadonlyMap<string, string>): string[] {
     });
 }
 
+/** A block that shows a file of examples/: another project's code, which names the packages rather than this repository's files. */
+const isExample = (b: Block) => b.title?.startsWith("examples/") === true;
+
 describe("README", () => {
   const typescript = fencedBlocks(README).filter((b) => b.language === "ts" || b.language === "typescript");
 
-  test("has TypeScript blocks: the environment example, the client sample, the SQS loop", () => {
-    expect(typescript.length).toBeGreaterThanOrEqual(3);
+  test("has TypeScript blocks: the environment example, the example app, the client sample, the SQS loop", () => {
+    expect(typescript.filter((b) => !isExample(b)).length).toBeGreaterThanOrEqual(1);
+    expect(typescript.filter(isExample).length).toBeGreaterThanOrEqual(3);
   });
 
   test("its TypeScript blocks compile as written, under the project's tsconfig", () => {
     // Each block is its own module, at the path its title names or beside the README.
     const files = new Map(
-      typescript.map((b) => [path.join(ROOT, b.title ?? `README.md.line-${b.line}.ts`), b.code] as const),
+      typescript.filter((b) => !isExample(b)).map((b) => [path.join(ROOT, b.title ?? `README.md.line-${b.line}.ts`), b.code] as const),
     );
     expect(typeCheck(files)).toEqual([]);
   }, 60_000);
+
+  // The examples compile where the packages are installed (__tests__/integration/packages.test.ts).
+  test("a block titled with a file of examples/ is that file, as it is", () => {
+    for (const block of typescript.filter(isExample)) {
+      expect({ file: block.title, code: block.code }).toEqual({
+        file: block.title,
+        code: readFileSync(path.join(ROOT, block.title!), "utf8"),
+      });
+    }
+  });
 
   test("the type check catches what does not compile: an undefined name and a top-level await", () => {
     const files = new Map([[path.join(ROOT, "README.md.broken.ts"), 'export const x = await fetch(undefinedName);\n']]);

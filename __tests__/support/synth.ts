@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { buildApp, completeStackDirectories, environments } from "../../main";
+import { buildApp, environments } from "../../main";
+import { completeStackDirectories } from "../../review/stack-directories";
 import type { EnvironmentConfig } from "../../environments/types";
 import { resourcesOfType, type StackJson } from "../../review/terraform-json";
 import { ensureRotationBundle } from "../../scripts/rotation-bundle";
