@@ -10,12 +10,21 @@ import { settings } from "./settings-schema";
 export const RotationBundleSchema = settings({
   /**
    * Path of the bundled function, `index.js` (absolute, or relative to the working
-   * directory): one CommonJS file exporting `handler`. Deployment packages built from it
-   * are kept in `packages/` next to it, one per content, and reused while the content is
-   * unchanged.
+   * directory): one CommonJS file exporting `handler`.
    */
   codePath: text(/\.js$/, "a path ending in .js"),
+  /**
+   * Directory (absolute, or relative to the working directory) where the deployment
+   * packages zipped from the bundle are kept, one per content, and reused while the
+   * content is unchanged. A folder of the project that synthesizes, never of an installed
+   * package, which may be read-only.
+   * @default DEFAULT_PACKAGES_DIR, under the working directory
+   */
+  packagesDir: v.optional(text(/\S/, "a directory path")),
 });
+
+/** Where deployment packages are kept by default: npm's conventional cache folder of the project. */
+export const DEFAULT_PACKAGES_DIR = "node_modules/.cache/secrets-rotation";
 
 /** The rotation function's code as the constructs take it: see {@link RotationBundleSchema}. */
 export type RotationBundle = v.InferInput<typeof RotationBundleSchema>;

@@ -6,7 +6,7 @@ import type { Construct } from "constructs";
 import { SECRET_BINDINGS_FILE, type SecretBinding, serializeSecretBindings } from "../shared/rotation-binding";
 import type { RotationStrategy } from "../shared/secret-contract";
 import { deterministicZip, ZIP_CONVENTIONS } from "./deterministic-zip";
-import type { RotationBundle } from "./rotation-bundle";
+import { DEFAULT_PACKAGES_DIR, type RotationBundle } from "./rotation-bundle";
 import { invalid, show } from "./validation";
 
 /** Name of the package in the stack's assets. */
@@ -55,7 +55,7 @@ export class RotationDeploymentPackage {
         `is ${show(bundle.codePath)}, which cannot be read (${code}); allowed: the bundled index.js (npm run build:lambda)`,
       );
     }
-    this.packagesDir = path.join(path.dirname(codePath), "packages");
+    this.packagesDir = path.resolve(bundle.packagesDir ?? DEFAULT_PACKAGES_DIR);
     this.filename = Lazy.stringValue({ produce: () => this.build().asset.path });
     this.sha256Base64 = Lazy.stringValue({ produce: () => this.build().sha256Base64 });
     Aspects.of(scope).add({

@@ -47,5 +47,5 @@ export async function ensureRotationBundle(): Promise<RotationBundle> {
     rmSync(path.join(OUT_DIR, "packages"), { recursive: true, force: true });
     writeFileSync(stamp, digest);
   }
-  return { codePath };
+  return { codePath, packagesDir: path.join(OUT_DIR, "packages") };
 }

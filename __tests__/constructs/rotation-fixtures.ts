@@ -17,7 +17,7 @@ export function writeTestBundle(): TestBundle {
   const dir = mkdtempSync(path.join(tmpdir(), "rotation-bundle-"));
   const codePath = path.join(dir, "index.js");
   writeFileSync(codePath, TEST_BUNDLE_CODE);
-  return { codePath, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { codePath, packagesDir: path.join(dir, "packages"), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export const VPC_ID = "vpc-0a1b2c3d";

@@ -437,7 +437,7 @@ describe("RotationFunction", () => {
     });
 
     test("zips each distinct package once and reuses it from the bundle's packages directory", () => {
-      const packages = path.join(path.dirname(bundle.codePath), "packages");
+      const packages = bundle.packagesDir as string;
       rmSync(packages, { recursive: true, force: true });
       fullSynth(granted(target("app/a")).stack);
       fullSynth(granted(target("app/a")).stack);

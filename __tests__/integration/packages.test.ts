@@ -13,7 +13,7 @@
  *
  * In the integration project because the application needs the database servers.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
@@ -157,6 +157,9 @@ describe("(a) an app with its own environments, on the infrastructure package", 
       const bindings = parseSecretBindings(Buffer.from(zip[SECRET_BINDINGS_FILE]).toString("utf8"));
       expect(Object.keys(bindings.secrets)).toEqual([`orders-${env}/database/orders_app`]);
     }
+    // Zipped into the app's own cache folder; the installed package's folder is only read.
+    expect(readdirSync(path.join(infrastructureApp, "node_modules", ".cache", "secrets-rotation"))).toHaveLength(ENVIRONMENTS.length);
+    expect(readdirSync(path.join(infrastructureApp, "node_modules", INFRASTRUCTURE, "lambda"))).toEqual(["index.js"]);
   });
 
   test("synthesizes to HCL that HashiCorp's parser reads, declaring the resources of the JSON", async () => {

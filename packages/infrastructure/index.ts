@@ -12,7 +12,8 @@ import type { RotationBundle } from "../../constructs/rotation-bundle";
  * The rotation function's bundle that ships in this package (`lambda/index.js`), built
  * from the same sources as these constructs when the package was packed: no build step
  * in the app. Each rotation function zips it with the bindings of its secrets at synth,
- * into a deployment package kept in `lambda/packages/` beside it.
+ * into a deployment package kept in the app's `node_modules/.cache/secrets-rotation/`
+ * (`packagesDir`), never in this package's folder, which may be read-only.
  */
 export const ROTATION_BUNDLE: RotationBundle = {
   // This file runs as lib/packages/infrastructure/index.js: three levels below the package root.

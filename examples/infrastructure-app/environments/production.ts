@@ -1,20 +1,25 @@
 import type { EnvironmentConfig } from "@secrets-rotation/infrastructure";
 
 /**
- * Production: the same service hardened, as the production tier requires: a
- * customer-managed key, three zones with an endpoint in each, a multi-AZ instance with
- * deletion protection and a final snapshot, a month of backups and recovery windows.
+ * Production: the same service hardened, as the production tier requires: its own pinned
+ * account and remote state, a customer-managed key, three zones with an endpoint in each,
+ * a multi-AZ instance with deletion protection and a final snapshot, a month of backups
+ * and recovery windows, and the payment provider's key rotated by the team's own function.
  */
 export const production: EnvironmentConfig = {
   name: "production",
   tier: "production",
   region: "eu-west-1",
   tags: { Service: "orders", Environment: "production" },
+  // The production account, the role Terraform assumes in it, and where the state lives.
+  allowedAccountIds: ["444455556666"],
+  assumeRoleArn: "arn:aws:iam::444455556666:role/orders-deployer",
+  backend: { kind: "cloud", organization: "orders-platform", workspace: "orders-production" },
   encryption: { kind: "customer-managed" },
   network: {
     kind: "new",
     cidrBlock: "10.50.0.0/16",
-    availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    availabilityZoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
     secretsManagerAccess: "vpc-endpoint",
     flowLogRetentionDays: 365,
   },
@@ -42,6 +47,11 @@ export const production: EnvironmentConfig = {
       secretName: "orders-production/payment-provider",
       description: "API key of the payment provider",
       keys: ["apiKey"],
+      rotation: {
+        kind: "function",
+        functionArn: "arn:aws:lambda:eu-west-1:444455556666:function:payment-provider-key-rotation",
+        automaticallyAfterDays: 90,
+      },
       recoveryWindowDays: 30,
     },
   ],

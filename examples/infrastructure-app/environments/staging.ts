@@ -15,7 +15,7 @@ export const staging: EnvironmentConfig = {
   network: {
     kind: "new",
     cidrBlock: "10.40.0.0/16",
-    availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    availabilityZoneIds: ["euw1-az1", "euw1-az2"],
     secretsManagerAccess: "vpc-endpoint",
     endpointZoneCount: 1,
     flowLogRetentionDays: 7,
