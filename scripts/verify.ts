@@ -32,9 +32,9 @@ import {
   checkKeyValueSecret,
   checkMasterSecret,
   checkRotatedSecret,
-  functionNameOf,
   type SecretDescription,
 } from "./verify/secret-checks";
+import { functionNameOf } from "./verify/lambda-arn";
 import { OutputsError, readStackOutputs } from "./verify/stack-outputs";
 import { describeError, rotateAndWait } from "./verify/rotate";
 
@@ -112,7 +112,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     if (!isDescription(description)) {
       report(secret.name, description);
     } else if (secret.kind === "key-value") {
-      report(secret.name, checkKeyValueSecret(description));
+      report(secret.name, checkKeyValueSecret(description, secret, now()));
     } else {
       report(secret.name, checkRotatedSecret(description, secret, now()));
       // Rotating by hand is no repair: only secrets whose rotation is configured as expected are rotated.

@@ -34,7 +34,7 @@ export function rotationFunctionProps(
   return {
     functionName: "dev-rotate-alternating",
     strategy: "alternating-users",
-    bundle: { codePath: bundle.codePath },
+    bundle: { codePath: bundle.codePath, packagesDir: bundle.packagesDir },
     logRetentionDays: 14,
     vpcId: VPC_ID,
     subnetIds: SUBNET_IDS,

@@ -9,11 +9,10 @@ import { HOURS_PER_MONTH, PRICES, USAGE } from "../../review/price-table";
 import { assess } from "../../review/security/evaluate";
 import { resourcesOfType, type StackJson } from "../../review/terraform-json";
 import { synthEnvironments } from "../support/synth";
-import { VARIANTS } from "../support/variants";
+import { variant } from "../support/variants";
 
 let stacks: Record<string, StackJson>;
 let reviews: Record<string, string>;
-const variant = (name: string): (typeof VARIANTS)[number] => VARIANTS.find((v) => v.env.name === name)!;
 
 beforeAll(async () => {
   ({ stacks, reviews } = await synthEnvironments());

@@ -87,3 +87,10 @@ export const VARIANTS: readonly Variant[] = [
     expectedTypes: ["aws_vpc_endpoint", "aws_db_instance"],
   },
 ];
+
+/** The variant whose environment is named `name`. */
+export function variant(name: string): Variant {
+  const found = VARIANTS.find((v) => v.env.name === name);
+  if (found === undefined) throw new Error(`no variant named ${name}`);
+  return found;
+}

@@ -2,6 +2,7 @@ import { dev } from "../../environments/dev";
 import { prod } from "../../environments/prod";
 import { expectedState } from "../../scripts/verify/expected-state";
 import { synthEnvironments } from "../support/synth";
+import { variant } from "../support/variants";
 
 test("reads from the synthesized stacks each secret, its schedule and function, and the master's schedule", async () => {
   const { stacks } = await synthEnvironments([dev, prod]);
@@ -38,4 +39,16 @@ test("keeps a schedule expression and its window", () => {
   expect(expectedState(stack).secrets).toEqual([
     { name: "app/x", kind: "database-user", schedule: { scheduleExpression: "rate(12 hours)", duration: "2h" }, functionName: "env-rotate-single-user" },
   ]);
+});
+
+test("a key/value secret rotated by the environment's own function: its schedule and that function's name", async () => {
+  const existing = variant("existing").env;
+  const { stacks } = await synthEnvironments([existing]);
+  const [keyValueSecret] = existing.keyValueSecrets ?? [];
+  expect(expectedState(stacks[existing.name]).secrets).toContainEqual({
+    name: keyValueSecret.secretName,
+    kind: "key-value",
+    schedule: { automaticallyAfterDays: 30 },
+    functionName: "tutorial-secret-rotation",
+  });
 });

@@ -67,8 +67,40 @@ test("the master secret must be RDS's", () => {
 });
 
 test("a key/value secret without a value is a warning, not a failure", () => {
-  expect(checkKeyValueSecret({ VersionIdsToStages: {} }).findings).toEqual([
+  const keyValue = { name: "app/api-key", kind: "key-value" } as const;
+  expect(checkKeyValueSecret({ VersionIdsToStages: {} }, keyValue, NOW).findings).toEqual([
     { severity: "warning", message: expect.stringMatching(/^holds no value yet: put one with aws secretsmanager put-secret-value/) },
   ]);
-  expect(checkKeyValueSecret({ VersionIdsToStages: { v1: ["AWSCURRENT"] } })).toEqual({ findings: [], summary: "present" });
+  expect(checkKeyValueSecret({ VersionIdsToStages: { v1: ["AWSCURRENT"] } }, keyValue, NOW)).toEqual({
+    findings: [],
+    summary: "present, not rotated",
+  });
+});
+
+test("a key/value secret rotated by the environment's own function: enabled, by that function, on its schedule, not overdue", () => {
+  const keyValue = {
+    name: "app/api-key",
+    kind: "key-value",
+    schedule: { automaticallyAfterDays: 90 },
+    functionName: "api-key-rotation",
+  } as const;
+  const rotated: SecretDescription = {
+    VersionIdsToStages: { v1: ["AWSCURRENT"] },
+    RotationEnabled: true,
+    RotationLambdaARN: "arn:aws:lambda:us-east-1:111122223333:function:api-key-rotation",
+    RotationRules: { AutomaticallyAfterDays: 90 },
+    NextRotationDate: new Date(NOW.getTime() + 86_400_000),
+  };
+  // Not rotated yet: its rotation starts with the schedule, after a value was put by hand.
+  expect(messages(checkKeyValueSecret(rotated, keyValue, NOW))).toEqual([]);
+  expect(messages(checkKeyValueSecret({ ...rotated, RotationEnabled: false, RotationLambdaARN: undefined }, keyValue, NOW))).toEqual([
+    "rotation is not enabled",
+    "is rotated by no function, not by api-key-rotation",
+  ]);
+  expect(messages(checkKeyValueSecret({ ...rotated, RotationRules: { AutomaticallyAfterDays: 30 } }, keyValue, NOW))).toEqual([
+    'rotation schedule is not every 90 days (found {"AutomaticallyAfterDays":30})',
+  ]);
+  expect(messages(checkKeyValueSecret({ ...rotated, NextRotationDate: new Date(NOW.getTime() - 1) }, keyValue, NOW))).toEqual([
+    `the rotation due by ${new Date(NOW.getTime() - 1).toISOString().slice(0, 16)}Z has not succeeded`,
+  ]);
 });

@@ -4,6 +4,7 @@
  * secret by name, the schedule of each rotation and the function that runs it, and the
  * schedule of the RDS-managed master secret.
  */
+import { functionNameOf } from "./lambda-arn";
 
 /** A rotation schedule, as `aws_secretsmanager_secret_rotation.rotation_rules` holds it. */
 export interface ExpectedSchedule {
@@ -18,7 +19,7 @@ export interface ExpectedSecret {
   readonly kind: "database-user" | "key-value";
   /** The schedule, for a rotated secret. */
   readonly schedule?: ExpectedSchedule;
-  /** Name of the stack's function that rotates it. */
+  /** Name of the function that rotates it: one of the stack's, or (a key/value secret) the environment's own. */
   readonly functionName?: string;
 }
 
@@ -54,27 +55,25 @@ export function expectedState(stack: SynthesizedStack): ExpectedState {
   const functionNames = new Map(
     Object.entries(resources("aws_lambda_function")).map(([logical, f]) => [logical, String(f.function_name)]),
   );
-  const rotations = new Map<string, { schedule: ExpectedSchedule; functionName?: string }>();
+  const rotations = new Map<string, { schedule: ExpectedSchedule; stackFunction: boolean; functionName?: string }>();
   let masterSchedule: ExpectedSchedule | undefined;
   for (const rotation of Object.values(resources("aws_secretsmanager_secret_rotation"))) {
     const schedule = scheduleOf(rotation.rotation_rules);
     const [secretType, secretLogical] = referenced(rotation.secret_id) ?? [];
     if (secretType === "aws_secretsmanager_secret" && secretLogical !== undefined) {
       const [functionType, functionLogical] = referenced(rotation.rotation_lambda_arn) ?? [];
-      const functionName = functionType === "aws_lambda_function" ? functionNames.get(functionLogical ?? "") : undefined;
-      rotations.set(secretLogical, { schedule, ...(functionName !== undefined ? { functionName } : {}) });
+      const stackFunction = functionType === "aws_lambda_function" ? functionNames.get(functionLogical ?? "") : undefined;
+      // A key/value secret names an existing function by its ARN, a literal.
+      const functionName = stackFunction ?? functionNameOf(String(rotation.rotation_lambda_arn));
+      rotations.set(secretLogical, { schedule, stackFunction: stackFunction !== undefined, ...(functionName !== undefined ? { functionName } : {}) });
     } else {
       // The RDS-managed master secret, referenced through its database's attributes.
       masterSchedule = schedule;
     }
   }
   const secrets = [...secretNames].map(([logical, name]): ExpectedSecret => {
-    const rotation = rotations.get(logical);
-    return {
-      name,
-      kind: rotation?.functionName !== undefined ? "database-user" : "key-value",
-      ...rotation,
-    };
+    const { stackFunction, ...rotation } = rotations.get(logical) ?? { stackFunction: false };
+    return { name, kind: stackFunction ? "database-user" : "key-value", ...rotation };
   });
   return { secrets: secrets.sort((a, b) => a.name.localeCompare(b.name)), ...(masterSchedule ? { masterSchedule } : {}) };
 }

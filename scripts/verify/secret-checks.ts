@@ -5,6 +5,7 @@
 import type { DescribeSecretCommandOutput } from "@aws-sdk/client-secrets-manager";
 import { RATE_EXPRESSION } from "../../constructs/rotation-schedule";
 import type { ExpectedSchedule, ExpectedSecret } from "./expected-state";
+import { functionNameOf } from "./lambda-arn";
 
 /** What DescribeSecret says of a secret. */
 export type SecretDescription = Pick<
@@ -73,22 +74,29 @@ export function checkMasterSecret(description: SecretDescription, schedule: Expe
   return { findings, summary: ["managed by RDS", schedule && describeSchedule(schedule), dates(description)].filter(Boolean).join(", ") };
 }
 
-/** A key/value secret: present, and holding a value put by hand. */
-export function checkKeyValueSecret(description: SecretDescription): CheckResult {
+/**
+ * A key/value secret: present, holding a value put by hand, and, when the environment
+ * names a function to rotate it, rotated by that function on its schedule. Its rotation
+ * starts with the schedule, not at the apply, so it need not have rotated yet.
+ */
+export function checkKeyValueSecret(description: SecretDescription, expected: ExpectedSecret, now: Date): CheckResult {
   const findings = [...presence(description), ...versionFindings(description, false)];
   if (!Object.values(description.VersionIdsToStages ?? {}).some((stages) => stages.includes("AWSCURRENT"))) {
     findings.push(warning("holds no value yet: put one with aws secretsmanager put-secret-value --secret-id <name> --secret-string file://value.json"));
   }
-  return { findings, summary: "present" };
+  if (expected.schedule === undefined) return { findings, summary: "present, not rotated" };
+  findings.push(
+    ...(description.RotationEnabled === true ? [] : [failure("rotation is not enabled")]),
+    ...functionFindings(description.RotationLambdaARN, expected.functionName),
+    ...scheduleFindings(description, expected.schedule),
+    ...recencyFindings(description, expected.schedule, now, false),
+  );
+  const parts = ["present", describeSchedule(expected.schedule), expected.functionName && `by ${expected.functionName}`, dates(description)];
+  return { findings, summary: parts.filter(Boolean).join(", ") };
 }
 
 function presence(description: SecretDescription): Finding[] {
   return description.DeletedDate === undefined ? [] : [failure(`is scheduled for deletion (deleted on ${when(description.DeletedDate)})`)];
-}
-
-/** The function's name in a Lambda ARN, `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`. */
-export function functionNameOf(arn: string | undefined): string | undefined {
-  return arn?.split(":")[6];
 }
 
 function functionFindings(arn: string | undefined, functionName: string | undefined): Finding[] {
