@@ -22,7 +22,7 @@ export class ConfigurationError extends Error {
  */
 export function validateEnvironments(envs: readonly EnvironmentConfig[]): ValidEnvironment[] {
   if (envs.length === 0) {
-    throw new ConfigurationError(["no environments: export at least one EnvironmentConfig from environments/index.ts"]);
+    throw new ConfigurationError(["no environments: pass at least one EnvironmentConfig"]);
   }
   const lines: string[] = [];
   const valid: ValidEnvironment[] = [];
@@ -33,7 +33,7 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): ValidE
     const label = name === undefined ? `environments[${i}]` : `environment "${name}"`;
     if (name !== undefined && names.has(name)) {
       lines.push(
-        `${label}: name is used by another environment; allowed: a name no other environment in environments/index.ts uses`,
+        `${label}: name is used by another environment; allowed: a name no other environment uses`,
       );
     }
     if (name !== undefined) names.add(name);

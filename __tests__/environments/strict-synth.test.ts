@@ -246,7 +246,7 @@ const cases: [string, readonly unknown[], readonly string[]][] = [
     [
       'environment "dev": region is "us-east"; allowed: an AWS region name such as us-east-1',
       'environment "dev": databaseUsers[0].rotation.automaticallyAfterDays is "30"; allowed: an integer from 1 to 1000',
-      'environment "dev": name is used by another environment; allowed: a name no other environment in environments/index.ts uses',
+      'environment "dev": name is used by another environment; allowed: a name no other environment uses',
       'environment "dev": rotationFunction.logRetentionDays is missing; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653',
       'environment "dev": rotationFunction.logRetention is not a setting; did you mean logRetentionDays?',
     ],

@@ -349,8 +349,12 @@ describe("invalid configuration fails synth with one message naming environment,
 
   test("two environments with one name", () => {
     expect(() => validateEnvironments([dev, { ...prod, name: "dev" }])).toThrow(
-      'environment "dev": name is used by another environment; allowed: a name no other environment in environments/index.ts uses',
+      'environment "dev": name is used by another environment; allowed: a name no other environment uses',
     );
+  });
+
+  test("no environment at all", () => {
+    expect(() => validateEnvironments([])).toThrow(new ConfigurationError(["no environments: pass at least one EnvironmentConfig"]));
   });
 });
 
