@@ -5,6 +5,8 @@
  *    Manager stand-in (in-process, on 127.0.0.1). No database servers.
  *  - integration: the rotation function and the application library against real
  *    MariaDB and PostgreSQL servers that the global setup starts on 127.0.0.1.
+ * npm test runs them one after the other (package.json), the unit project with a worker
+ * per core: maxWorkers is a setting of the whole run, not of a project.
  */
 const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] };
 
