@@ -1,11 +1,7 @@
 import { GetSecretValueCommand, type GetSecretValueCommandOutput } from "@aws-sdk/client-secrets-manager";
+import { HOURS_PER_MONTH, SECRETS_MANAGER_PRICES } from "../shared/secrets-manager-prices";
 import { DEFAULT_TTL_MS, type GetSecretValueClient, SecretCache } from "./secret-cache";
 
-/** Secrets Manager API price: USD per 10,000 calls. */
-export const USD_PER_10K_CALLS = 0.05;
-
-/** The month of the comparison: 30 days in which the simulated hour repeats. */
-export const HOURS_PER_MONTH = 30 * 24;
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -84,7 +80,7 @@ export async function costComparison(options: CostComparisonOptions = {}): Promi
 function priced(callsPerHour: number): CallCost {
   const callsPerMonth = callsPerHour * HOURS_PER_MONTH;
   // Rounded to micro-dollars, to keep binary fractions out of reports.
-  const usdPerMonth = Math.round(((callsPerMonth * USD_PER_10K_CALLS) / 10_000) * 1e6) / 1e6;
+  const usdPerMonth = Math.round(((callsPerMonth * SECRETS_MANAGER_PRICES.usdPer10kCalls) / 10_000) * 1e6) / 1e6;
   return { callsPerHour, callsPerMonth, usdPerMonth };
 }
 

@@ -5,8 +5,10 @@
  *
  * On-demand list prices in USD for US East (N. Virginia), from the AWS pricing pages named
  * in {@link PRICE_SOURCES}, as read on {@link PRICES_AS_OF}. Taxes, free tiers, savings
- * plans and reservations are not applied.
+ * plans and reservations are not applied. Secrets Manager's prices and the month's length
+ * are shared with the application library's cost model (shared/secrets-manager-prices.ts).
  */
+import { HOURS_PER_MONTH, SECRETS_MANAGER_PRICES } from "../shared/secrets-manager-prices";
 
 /** The region every price below is for. */
 export const PRICE_REGION = "us-east-1";
@@ -14,8 +16,7 @@ export const PRICE_REGION = "us-east-1";
 /** When the prices were read. */
 export const PRICES_AS_OF = "2026-12-05";
 
-/** Hours in a month, as AWS's pricing calculator counts them. */
-export const HOURS_PER_MONTH = 730;
+export { HOURS_PER_MONTH };
 
 /** Where each group of prices comes from. */
 export const PRICE_SOURCES: Readonly<Record<string, string>> = {
@@ -53,9 +54,9 @@ export const PRICES = {
   /** A customer-managed KMS key, per month (each of its first two automatic rotations adds $1 a month). */
   kmsKeyMonth: 1,
   /** A Secrets Manager secret, per month; RDS's own master user secret is billed the same. */
-  secretMonth: 0.4,
+  secretMonth: SECRETS_MANAGER_PRICES.usdPerSecretMonth,
   /** Secrets Manager API calls, per 10,000. */
-  secretsManagerPer10kCalls: 0.05,
+  secretsManagerPer10kCalls: SECRETS_MANAGER_PRICES.usdPer10kCalls,
   /** CloudWatch Logs standard ingestion, per GB. */
   logIngestionGb: 0.5,
   /** CloudWatch Logs storage, per GB-month. */

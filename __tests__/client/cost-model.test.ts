@@ -1,4 +1,5 @@
-import { HOURS_PER_MONTH, costComparison } from "../../client/cost-model";
+import { costComparison } from "../../client/cost-model";
+import { HOURS_PER_MONTH } from "../../shared/secrets-manager-prices";
 
 describe("costComparison", () => {
   test("10,000 connections an hour: 1 call an hour with the default TTL instead of 10,000", async () => {
@@ -6,15 +7,15 @@ describe("costComparison", () => {
     expect(result).toEqual({
       connectionsPerHour: 10_000,
       ttlMs: 3_600_000,
-      hoursPerMonth: 720,
-      cached: { callsPerHour: 1, callsPerMonth: 720, usdPerMonth: 0.0036 },
-      uncached: { callsPerHour: 10_000, callsPerMonth: 7_200_000, usdPerMonth: 36 },
+      hoursPerMonth: 730,
+      cached: { callsPerHour: 1, callsPerMonth: 730, usdPerMonth: 0.00365 },
+      uncached: { callsPerHour: 10_000, callsPerMonth: 7_300_000, usdPerMonth: 36.5 },
     });
   });
 
   test("a 5-minute TTL refreshes 12 times in the hour", async () => {
     const { cached } = await costComparison({ connectionsPerHour: 10_000, ttlMs: 300_000 });
-    expect(cached).toEqual({ callsPerHour: 12, callsPerMonth: 12 * HOURS_PER_MONTH, usdPerMonth: 0.0432 });
+    expect(cached).toEqual({ callsPerHour: 12, callsPerMonth: 12 * HOURS_PER_MONTH, usdPerMonth: 0.0438 });
   });
 
   test("connections further apart than the TTL each make a call", async () => {
