@@ -33,7 +33,9 @@ export const PRICES = {
     /**
      * Single-AZ instance-hour by engine and class. A Multi-AZ instance is billed the same
      * again for its standby, instance-hours and storage alike (RDS user guide, "Multi-AZ DB
-     * instances").
+     * instances"). These two figures come from published price lists, not from the live
+     * pricing page, which could not be opened when they were entered: check them there
+     * before relying on the estimate.
      */
     instanceHour: {
       mysql: { "db.t4g.micro": 0.016, "db.m7g.large": 0.168 },
