@@ -407,7 +407,7 @@ export class SecretCache {
  * Parses a secret value as JSON. The error never carries the parser's message, which
  * quotes the input.
  */
-export function parseSecretJson(value: string, secretId: string, versionStage: string): unknown {
+function parseSecretJson(value: string, secretId: string, versionStage: string): unknown {
   try {
     return JSON.parse(value);
   } catch {

@@ -100,11 +100,6 @@ const READERS: { readonly [K in DatabaseSecretKey]-?: Reader<NonNullable<Databas
   },
 };
 
-/** The rule of a key, in words, for messages of the caller's own. */
-export function ruleOf(key: DatabaseSecretKey): string {
-  return READERS[key].rule;
-}
-
 /**
  * Reads the contract's keys from a secret's JSON object: each present key must follow
  * its rule, each of `required` must be present (null counts as absent). Keys outside the
